@@ -1,0 +1,48 @@
+"""The application factory: `create_app(settings)` wires services, blueprints and error handling."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException
+
+from emulator import cors, seed
+from emulator.control_api import control_api
+from emulator.operations import Services
+from emulator.protocol.api import cognito_api
+from emulator.services.clock import Clock
+from emulator.services.store import Store
+from emulator.settings import Settings
+from emulator.web import web
+
+EXTENSION = "cognito_emulator"
+
+
+def create_app(settings: Settings | None = None, *, seed_config: dict | None = None) -> Flask:
+    """A ready emulator. The seed is `seed_config`, else the file `settings.config`, else the shipped default."""
+    settings = settings or Settings()
+    store = Store.open(settings.data)
+    clock = Clock(offset=store.get_meta("clock_offset", 0.0))
+    services = Services(store=store, clock=clock, settings=settings)
+    seeded = seed.apply(services, seed_config if seed_config is not None else seed.load(settings.config))
+
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
+    app.json.sort_keys = False
+    app.extensions[EXTENSION] = services
+    app.extensions["cognito_emulator_seeded"] = seeded
+    app.register_blueprint(control_api)
+    app.register_blueprint(web)
+    app.register_blueprint(cognito_api)  # last: its POST rule matches every path
+    cors.init_app(app, settings.host)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        # Never an HTML error page: 404s, 405s and 413s are JSON too.
+        name = "".join(word.capitalize() for word in (error.name or "Error").split())
+        return jsonify({"__type": name, "message": error.description}), error.code
+
+    return app
+
+
+def services_of(app: Flask) -> Services:
+    return app.extensions[EXTENSION]

@@ -1,0 +1,72 @@
+"""`python -m emulator` / `cognito-emulator`: start the emulator in the foreground."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from emulator import seed
+from emulator.app import create_app, services_of
+from emulator.server import Server
+from emulator.settings import DEFAULT_PORT, Settings
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="cognito-emulator",
+        description="A local Amazon Cognito user-pool emulator for custom (SMS one-time-code) authentication.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port to bind (default {DEFAULT_PORT}; 0 = any free port)")
+    parser.add_argument("--data", default="./.emulator",
+                        help="data directory for the SQLite database (default ./.emulator; ':memory:' keeps nothing)")
+    parser.add_argument("--config", default=None, help="seed configuration file (default: the shipped otp-demo pool)")
+    parser.add_argument("--no-seed", action="store_true", help="start without any seeded pool")
+    parser.add_argument("--region", default="us-east-1", help="region in pool ids and ARNs (default us-east-1)")
+    parser.add_argument("--public-url", default=None, help="base URL clients use, if not http://HOST:PORT")
+    parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = Settings(host=args.host, port=args.port, data=args.data, config=args.config, region=args.region,
+                        public_url=args.public_url)
+    if args.host not in LOOPBACK and not args.host.startswith("127."):
+        print(f"WARNING: binding {args.host} lets other machines reach this emulator: its users, SMS codes "
+              "and control endpoints. Use it only on a network you trust.", file=sys.stderr)
+    try:
+        app = create_app(settings, seed_config={} if args.no_seed else None)
+        server = Server(app, settings.host, settings.port)
+    except seed.SeedError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"error: cannot listen on {settings.host}:{settings.port}: {error}", file=sys.stderr)
+        return 2
+    settings.port = server.port
+    print(banner(app, settings), flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+        services_of(app).store.close()
+    return 0
+
+
+def banner(app, settings: Settings) -> str:
+    lines = [f"Cognito emulator listening on {settings.base_url}",
+             f"  data: {settings.data}"]
+    for seeded in app.extensions["cognito_emulator_seeded"]:
+        lines.append(f"  user pool {seeded.pool['Name']}: {seeded.pool['Id']}")
+        for client in seeded.clients:
+            lines.append(f"    app client {client['ClientName']}: {client['ClientId']}")
+    lines.append(f"  web page: {settings.base_url}/")
+    lines.append(f"export AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER={settings.base_url}")
+    return "\n".join(lines)

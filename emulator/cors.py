@@ -1,0 +1,46 @@
+"""CORS, so browser clients (Amplify, amazon-cognito-identity-js, SDK v3) can call the emulator.
+
+Preflights are answered for any path; the headers the SDKs send are allowed by
+echoing the request's list; the error headers are exposed so browser clients can
+read `x-amzn-ErrorType`. Real Cognito's exact CORS values are unconfirmed.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, request
+
+EXPOSED = "x-amzn-RequestId, x-amzn-ErrorType, x-amzn-ErrorMessage, Date"
+ALLOWED_HEADERS = ("Content-Type, X-Amz-Target, X-Amz-User-Agent, X-Amz-Date, X-Amz-Security-Token, "
+                   "X-Amz-Content-Sha256, Authorization, Cache-Control, amz-sdk-invocation-id, amz-sdk-request")
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def init_app(app: Flask, host: str) -> None:
+    # Reflecting the origin with credentials is only safe while nobody but this machine can connect.
+    with_credentials = host in LOOPBACK or host.startswith("127.")
+
+    def add_origin(response: Response) -> Response:
+        origin = request.headers.get("Origin")
+        if origin:
+            if with_credentials:
+                response.headers["Access-Control-Allow-Origin"] = origin
+                response.headers["Access-Control-Allow-Credentials"] = "true"
+                response.vary.add("Origin")
+            else:
+                response.headers["Access-Control-Allow-Origin"] = "*"
+            response.headers["Access-Control-Expose-Headers"] = EXPOSED
+        return response
+
+    @app.before_request
+    def preflight():
+        if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
+            response = Response(status=204)
+            response.headers["Access-Control-Allow-Methods"] = "POST, GET, DELETE, OPTIONS"
+            response.headers["Access-Control-Allow-Headers"] = (
+                request.headers.get("Access-Control-Request-Headers") or ALLOWED_HEADERS
+            )
+            response.headers["Access-Control-Max-Age"] = "86400"
+            return response
+        return None
+
+    app.after_request(add_origin)

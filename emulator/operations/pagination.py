@@ -1,0 +1,25 @@
+"""NextToken / PaginationToken values: opaque to clients, a store cursor inside."""
+
+import base64
+import binascii
+
+from emulator.protocol import errors
+
+
+def encode(kind: str, cursor: int | None) -> str | None:
+    if cursor is None:
+        return None
+    return base64.urlsafe_b64encode(f"{kind}:{cursor}".encode()).decode()
+
+
+def decode(kind: str, token: str | None) -> int:
+    if not token:
+        return 0
+    try:
+        prefix, _, cursor = base64.urlsafe_b64decode(token.encode()).decode().partition(":")
+        if prefix == kind:
+            return int(cursor)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        pass
+    # Wording unconfirmed against real Cognito.
+    raise errors.InvalidParameterException("Invalid pagination token.")

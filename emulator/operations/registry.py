@@ -1,0 +1,33 @@
+"""Operation name → function. Each operation module registers its functions with `@operation`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from emulator.services.clock import Clock
+from emulator.services.store import Store
+from emulator.settings import Settings
+
+
+@dataclass
+class Services:
+    """What operations may use. Each operation takes only what it reads from here."""
+
+    store: Store
+    clock: Clock
+    settings: Settings
+
+
+Operation = Callable[[Services, dict], dict]
+OPERATIONS: dict[str, Operation] = {}
+
+
+def operation(name: str) -> Callable[[Operation], Operation]:
+    def register(function: Operation) -> Operation:
+        if name in OPERATIONS:
+            raise RuntimeError(f"{name} registered twice")
+        OPERATIONS[name] = function
+        return function
+
+    return register

@@ -1,0 +1,228 @@
+"""CreateUserPool, DescribeUserPool, UpdateUserPool, ListUserPools, DeleteUserPool."""
+
+from __future__ import annotations
+
+import copy
+
+from emulator.operations import pagination
+from emulator.operations.registry import Services, operation
+from emulator.protocol import errors
+from emulator.services import ids
+
+
+def _string(name, mutable=True, required=False, min_length="0", max_length="2048"):
+    return {"Name": name, "AttributeDataType": "String", "DeveloperOnlyAttribute": False, "Mutable": mutable,
+            "Required": required, "StringAttributeConstraints": {"MinLength": min_length, "MaxLength": max_length}}
+
+
+def _boolean(name):
+    return {"Name": name, "AttributeDataType": "Boolean", "DeveloperOnlyAttribute": False, "Mutable": True, "Required": False}
+
+
+# The standard attributes every pool has, as DescribeUserPool lists them.
+STANDARD_ATTRIBUTES = [
+    _string("sub", mutable=False, required=True, min_length="1"),
+    *(_string(name) for name in ("name", "given_name", "family_name", "middle_name", "nickname",
+                                 "preferred_username", "profile", "picture", "website", "email")),
+    _boolean("email_verified"),
+    _string("gender"),
+    _string("birthdate", min_length="10", max_length="10"),
+    _string("zoneinfo"),
+    _string("locale"),
+    _string("phone_number"),
+    _boolean("phone_number_verified"),
+    _string("address"),
+    {"Name": "updated_at", "AttributeDataType": "Number", "DeveloperOnlyAttribute": False, "Mutable": True,
+     "Required": False, "NumberAttributeConstraints": {"MinValue": "0"}},
+    {"Name": "identities", "AttributeDataType": "String", "DeveloperOnlyAttribute": False, "Mutable": True,
+     "Required": False, "StringAttributeConstraints": {}},
+]
+STANDARD_NAMES = {attribute["Name"] for attribute in STANDARD_ATTRIBUTES}
+
+# Unconfirmed: Cognito's exact policy for a pool created through the API without Policies.
+# The console's and CDK's default (8 characters, all four classes) is the most plausible.
+DEFAULT_PASSWORD_POLICY = {"MinimumLength": 8, "RequireUppercase": True, "RequireLowercase": True,
+                           "RequireNumbers": True, "RequireSymbols": True, "TemporaryPasswordValidityDays": 7}
+
+# Fields of UserPoolType that CreateUserPool sets and UpdateUserPool cannot change.
+IMMUTABLE = ("Id", "Name", "Arn", "CreationDate", "SchemaAttributes", "UsernameAttributes", "AliasAttributes",
+             "UsernameConfiguration")
+
+
+def pool_not_found(pool_id: str) -> errors.CognitoError:
+    return errors.ResourceNotFoundException(f"User pool {pool_id} does not exist.")
+
+
+def require_pool(services: Services, pool_id: str) -> dict:
+    pool = services.store.get_pool(pool_id)
+    if pool is None:
+        raise pool_not_found(pool_id)
+    return pool
+
+
+def _password_policy(policies: dict | None) -> dict:
+    given = (policies or {}).get("PasswordPolicy")
+    if given is None:
+        return dict(DEFAULT_PASSWORD_POLICY)
+    # A policy that is given but silent on a rule does not require it.
+    return {"MinimumLength": given.get("MinimumLength", 8),
+            "RequireUppercase": given.get("RequireUppercase", False),
+            "RequireLowercase": given.get("RequireLowercase", False),
+            "RequireNumbers": given.get("RequireNumbers", False),
+            "RequireSymbols": given.get("RequireSymbols", False),
+            **({"PasswordHistorySize": given["PasswordHistorySize"]} if "PasswordHistorySize" in given else {}),
+            "TemporaryPasswordValidityDays": given.get("TemporaryPasswordValidityDays", 7)}
+
+
+def pool_settings(request: dict) -> dict:
+    """The settable part of a pool from a Create/UpdateUserPool request.
+
+    What the request leaves out gets Cognito's default: UpdateUserPool documents that
+    any setting not given is reset to its default, so both operations share this.
+    """
+    policies = request.get("Policies") or {}
+    template = {"DefaultEmailOption": "CONFIRM_WITH_CODE", **(request.get("VerificationMessageTemplate") or {})}
+    # The legacy top-level messages and the template mirror each other.
+    for legacy, field in (("SmsVerificationMessage", "SmsMessage"), ("EmailVerificationMessage", "EmailMessage"),
+                          ("EmailVerificationSubject", "EmailSubject")):
+        if legacy in request and field not in template:
+            template[field] = request[legacy]
+    settings = {
+        "Policies": {"PasswordPolicy": _password_policy(policies),
+                     "SignInPolicy": policies.get("SignInPolicy") or {"AllowedFirstAuthFactors": ["PASSWORD"]}},
+        "DeletionProtection": request.get("DeletionProtection", "INACTIVE"),
+        "LambdaConfig": request.get("LambdaConfig") or {},
+        "VerificationMessageTemplate": template,
+        "UserAttributeUpdateSettings": request.get("UserAttributeUpdateSettings")
+        or {"AttributesRequireVerificationBeforeUpdate": []},
+        "MfaConfiguration": request.get("MfaConfiguration", "OFF"),
+        "EmailConfiguration": request.get("EmailConfiguration") or {"EmailSendingAccount": "COGNITO_DEFAULT"},
+        "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": False, "UnusedAccountValidityDays": 7,
+                                  **(request.get("AdminCreateUserConfig") or {})},
+        "UserPoolTier": request.get("UserPoolTier", "ESSENTIALS"),
+    }
+    for optional in ("AutoVerifiedAttributes", "SmsVerificationMessage", "EmailVerificationMessage",
+                     "EmailVerificationSubject", "SmsAuthenticationMessage", "DeviceConfiguration",
+                     "SmsConfiguration", "UserPoolTags", "UserPoolAddOns", "AccountRecoverySetting"):
+        if optional in request:
+            settings[optional] = request[optional]
+    return settings
+
+
+def _schema(requested: list[dict] | None) -> list[dict]:
+    schema = copy.deepcopy(STANDARD_ATTRIBUTES)
+    by_name = {attribute["Name"]: attribute for attribute in schema}
+    for attribute in requested or []:
+        name = attribute["Name"]
+        if name in STANDARD_NAMES:
+            # Standard attributes can be made required (or immutable) at creation.
+            for key in ("Required", "Mutable", "StringAttributeConstraints", "NumberAttributeConstraints"):
+                if key in attribute:
+                    by_name[name][key] = attribute[key]
+            continue
+        if attribute.get("Required"):
+            raise errors.InvalidParameterException("Required custom attributes are not supported currently.")
+        data_type = attribute.get("AttributeDataType", "String")
+        developer_only = attribute.get("DeveloperOnlyAttribute", False)
+        full_name = ("dev:custom:" if developer_only else "custom:") + name
+        if full_name in by_name:
+            raise errors.InvalidParameterException(f"Existing attribute already has name {full_name}.")
+        custom = {"Name": full_name, "AttributeDataType": data_type, "DeveloperOnlyAttribute": developer_only,
+                  "Mutable": attribute.get("Mutable", True), "Required": False}
+        if data_type == "String":
+            custom["StringAttributeConstraints"] = attribute.get("StringAttributeConstraints", {})
+        elif data_type == "Number":
+            custom["NumberAttributeConstraints"] = attribute.get("NumberAttributeConstraints", {})
+        schema.append(custom)
+        by_name[full_name] = custom
+    return schema
+
+
+def new_user_pool(services: Services, request: dict, pool_id: str | None = None) -> dict:
+    """Build and store a pool; `pool_id` pins the id (seed configuration)."""
+    if request.get("UsernameAttributes") and request.get("AliasAttributes"):
+        # Wording unconfirmed against real Cognito.
+        raise errors.InvalidParameterException(
+            "Only one of AliasAttributes or UsernameAttributes can be set in a User Pool."
+        )
+    now = services.clock.now()
+    pool_id = pool_id or ids.user_pool_id(services.settings.region)
+    region = pool_id.split("_", 1)[0]
+    pool = {
+        "Id": pool_id,
+        "Name": request["PoolName"],
+        **pool_settings(request),
+        "SchemaAttributes": _schema(request.get("Schema")),
+        "LastModifiedDate": now,
+        "CreationDate": now,
+        "Arn": f"arn:aws:cognito-idp:{region}:{services.settings.account_id}:userpool/{pool_id}",
+    }
+    for field in ("UsernameAttributes", "AliasAttributes", "UsernameConfiguration"):
+        if field in request:
+            pool[field] = request[field]
+    services.store.insert_pool(pool)
+    return pool
+
+
+def updated_pool(pool: dict, request: dict, now: float) -> dict:
+    """The pool as UpdateUserPool(request) would leave it."""
+    updated = {field: pool[field] for field in IMMUTABLE if field in pool}
+    updated.update(pool_settings(request))
+    if "PoolName" in request:
+        updated["Name"] = request["PoolName"]
+    updated["LastModifiedDate"] = now
+    return updated
+
+
+def apply_pool_update(services: Services, pool: dict, request: dict) -> dict:
+    updated = updated_pool(pool, request, services.clock.now())
+    services.store.replace_pool(updated)
+    return updated
+
+
+def describe(pool: dict) -> dict:
+    """UserPoolType as the API returns it."""
+    # Users arrive with the sign-up issue; until then every pool is empty.
+    return {**pool, "EstimatedNumberOfUsers": 0}
+
+
+@operation("CreateUserPool")
+def create_user_pool(services: Services, request: dict) -> dict:
+    return {"UserPool": describe(new_user_pool(services, request))}
+
+
+@operation("DescribeUserPool")
+def describe_user_pool(services: Services, request: dict) -> dict:
+    return {"UserPool": describe(require_pool(services, request["UserPoolId"]))}
+
+
+@operation("UpdateUserPool")
+def update_user_pool(services: Services, request: dict) -> dict:
+    apply_pool_update(services, require_pool(services, request["UserPoolId"]), request)
+    return {}
+
+
+@operation("ListUserPools")
+def list_user_pools(services: Services, request: dict) -> dict:
+    pools, cursor = services.store.list_pools(request["MaxResults"], pagination.decode("pools", request.get("NextToken")))
+    response = {"UserPools": [
+        {"Id": pool["Id"], "Name": pool["Name"], "LambdaConfig": pool.get("LambdaConfig", {}),
+         "LastModifiedDate": pool["LastModifiedDate"], "CreationDate": pool["CreationDate"]}
+        for pool in pools
+    ]}
+    token = pagination.encode("pools", cursor)
+    if token:
+        response["NextToken"] = token
+    return response
+
+
+@operation("DeleteUserPool")
+def delete_user_pool(services: Services, request: dict) -> dict:
+    pool = require_pool(services, request["UserPoolId"])
+    if pool.get("DeletionProtection") == "ACTIVE":
+        # Wording unconfirmed against real Cognito.
+        raise errors.InvalidParameterException(
+            "The user pool cannot be deleted because deletion protection is activated."
+        )
+    services.store.delete_pool(pool["Id"])
+    return {}

@@ -1,0 +1,1 @@
+"""The wire protocol: AWS JSON 1.1 parsing, model-driven validation, serialization, errors."""

@@ -1,0 +1,99 @@
+"""The Cognito endpoint: POST on any path with `X-Amz-Target: AWSCognitoIdentityProviderService.<Operation>`.
+
+Every answer is AWS JSON 1.1: 200 with the operation's output, or a 4xx
+(500 only for InternalErrorException) with `{"__type", "message"}` and the
+same name in `x-amzn-ErrorType`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from flask import Blueprint, Response, current_app, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from emulator.operations import OPERATIONS, Services
+from emulator.protocol import errors
+from emulator.protocol.model import TARGET_PREFIX, operation_model
+from emulator.protocol.validation import output_problems, validate_input
+from emulator.services import ids
+
+log = logging.getLogger("emulator.api")
+CONTENT_TYPE = "application/x-amz-json-1.1"
+
+cognito_api = Blueprint("cognito_api", __name__)
+
+
+def services() -> Services:
+    return current_app.extensions["cognito_emulator"]
+
+
+@cognito_api.post("/", defaults={"path": ""})
+@cognito_api.post("/<path:path>")
+def dispatch(path: str) -> Response:
+    request_id = ids.request_id()
+    try:
+        name = _operation_name(request.headers.get("X-Amz-Target"))
+        model = operation_model(name)
+        function = OPERATIONS.get(name)
+        if function is None:
+            raise errors.UnsupportedOperationException(f"The emulator does not implement {name} yet.")
+        params = validate_input(model.input_shape, _json_body())
+        result = function(services(), params)
+        if services().settings.check_responses:
+            problems = output_problems(model.output_shape, result)
+            if problems:
+                raise AssertionError(f"{name} answered outside its output shape: {problems}")
+        return json_response(200, result, request_id)
+    except errors.CognitoError as error:
+        return error_response(error, request_id)
+    except Exception:
+        log.exception("request %s failed", request_id)
+        return error_response(errors.InternalErrorException("Internal server error."), request_id)
+
+
+def _operation_name(target: str | None) -> str:
+    if not target:
+        raise errors.UnknownOperationException(
+            f"Missing X-Amz-Target header: expected {TARGET_PREFIX}<Operation>."
+        )
+    prefix, _, name = target.strip().rpartition(".")
+    if prefix + "." != TARGET_PREFIX or operation_model(name) is None:
+        raise errors.UnknownOperationException(f"{target} is not an operation of Cognito user pools.")
+    return name
+
+
+def _json_body() -> dict:
+    try:
+        raw = request.get_data(cache=False)
+    except RequestEntityTooLarge:
+        raise errors.RequestEntityTooLargeException(
+            f"Request body is larger than {current_app.config['MAX_CONTENT_LENGTH']} bytes."
+        ) from None
+    if not raw.strip():
+        return {}  # Coral reads an empty body as an empty request
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise errors.SerializationException("Request body is not valid JSON.") from None
+    if isinstance(body, list):
+        raise errors.SerializationException("Start of list found where not expected")
+    if not isinstance(body, dict):
+        raise errors.SerializationException("Expected map or null")
+    return body
+
+
+def json_response(status: int, body: dict, request_id: str) -> Response:
+    response = Response(json.dumps(body, separators=(",", ":")), status=status, content_type=CONTENT_TYPE)
+    response.headers["x-amzn-RequestId"] = request_id
+    return response
+
+
+def error_response(error: errors.CognitoError, request_id: str) -> Response:
+    response = json_response(error.status, error.body(), request_id)
+    response.headers["x-amzn-ErrorType"] = f"{error.code}:"
+    header_message = " ".join(error.message.split())
+    if header_message.isascii():  # a header can't carry every message a body can
+        response.headers["x-amzn-ErrorMessage"] = header_message
+    return response

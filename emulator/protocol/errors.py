@@ -1,0 +1,37 @@
+"""Cognito's errors: the exception an operation raises is the `__type` the client sees.
+
+    raise errors.ResourceNotFoundException("User pool us-east-1_x does not exist.")
+"""
+
+
+class CognitoError(Exception):
+    code = "InternalErrorException"
+    status = 400
+    # Real Cognito sends "message"; its serialization layer sends "Message". Clients read either.
+    message_key = "message"
+
+    def __init__(self, message: str = ""):
+        super().__init__(message)
+        self.message = message
+
+    def body(self) -> dict:
+        return {"__type": self.code, self.message_key: self.message}
+
+
+def _error(code: str, status: int = 400, message_key: str = "message") -> type[CognitoError]:
+    return type(code, (CognitoError,), {"code": code, "status": status, "message_key": message_key})
+
+
+# Modeled Cognito exceptions the emulator raises.
+InternalErrorException = _error("InternalErrorException", 500)
+InvalidParameterException = _error("InvalidParameterException")
+ResourceNotFoundException = _error("ResourceNotFoundException")
+NotAuthorizedException = _error("NotAuthorizedException")
+UnsupportedOperationException = _error("UnsupportedOperationException")
+LimitExceededException = _error("LimitExceededException")
+TooManyRequestsException = _error("TooManyRequestsException")
+
+# Errors from the protocol layer in front of every AWS JSON service (not in Cognito's model).
+SerializationException = _error("SerializationException", message_key="Message")
+UnknownOperationException = _error("UnknownOperationException")
+RequestEntityTooLargeException = _error("RequestEntityTooLargeException", 413)

@@ -1,0 +1,1 @@
+"""Services the operations use: the store, the clock, id generation."""

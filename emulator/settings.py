@@ -1,0 +1,34 @@
+"""Everything the emulator can be configured with, in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DEFAULT_PORT = 9229
+
+
+@dataclass
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = DEFAULT_PORT
+    data: str = "./.emulator"  # a directory, or ":memory:"
+    config: str | None = None  # a seed configuration file; None = the shipped default
+    region: str = "us-east-1"
+    account_id: str = "123456789012"  # appears in ARNs
+    # The base URL clients reach the emulator at; token issuers are built from it.
+    # None = http://<host>:<port> (filled in once the port is bound).
+    public_url: str | None = None
+    max_request_bytes: int = 1024 * 1024
+    # Check every response against botocore's output shape and fail loudly on a mismatch (tests turn it on).
+    check_responses: bool = False
+
+    @property
+    def base_url(self) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = self.host
+        if host in ("0.0.0.0", "::", ""):
+            host = "127.0.0.1"
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}"
