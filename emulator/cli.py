@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 
 from emulator import seed
@@ -49,10 +50,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: cannot listen on {settings.host}:{settings.port}: {error}", file=sys.stderr)
         return 2
     settings.port = server.port
+    # SIGTERM stops the server the way Ctrl-C does: requests in flight finish, the database closes.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     print(banner(app, settings), flush=True)
     try:
         server.serve_forever()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemExit):
         pass
     finally:
         server.close()

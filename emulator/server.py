@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 
 from flask import Flask
+from waitress import wasyncore
 from waitress.server import create_server
 
 THREADS = 8
@@ -26,17 +27,29 @@ class Server:
         self.host = host
         self.port = self._server.effective_port
         self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
 
     def serve_forever(self) -> None:
-        self._server.run()
+        """Serve until close() (from another thread) or KeyboardInterrupt / SystemExit."""
+        server = self._server
+        try:
+            # waitress's own run() loops until every connection is gone, and clients keep
+            # theirs alive; loop one poll at a time instead so close() takes effect at once.
+            while not self._stopping.is_set():
+                server.asyncore.loop(timeout=server.adj.asyncore_loop_timeout, map=server._map,
+                                     use_poll=server.adj.asyncore_use_poll, count=1)
+        finally:
+            server.task_dispatcher.shutdown()  # lets requests in flight finish
+            wasyncore.close_all(server._map)
 
     def start(self) -> "Server":
         """Serve from a background thread (tests, the pytest plugin)."""
-        self._thread = threading.Thread(target=self._server.run, name="cognito-emulator", daemon=True)
+        self._thread = threading.Thread(target=self.serve_forever, name="cognito-emulator", daemon=True)
         self._thread.start()
         return self
 
     def close(self) -> None:
-        self._server.close()
+        self._stopping.set()
         if self._thread is not None:
-            self._thread.join(timeout=5)
+            self._server.pull_trigger()  # wake the poll
+            self._thread.join(timeout=10)

@@ -1,0 +1,150 @@
+"""The command line, the seed configuration, and the emulator's own endpoints."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+import requests
+
+from emulator.embedded import EmbeddedEmulator
+from emulator.settings import Settings
+from tests.conftest import ROOT, client_for_url
+
+
+def test_help_lists_the_options():
+    result = subprocess.run([sys.executable, "-m", "emulator", "--help"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=30)
+    assert result.returncode == 0
+    for option in ("--host", "--port", "--data", "--config", "--region"):
+        assert option in result.stdout
+
+
+def test_start_prints_endpoint_pools_and_export_line(spawn):
+    process = spawn("--data", ":memory:").wait_ready()
+    output = process.stop()
+    assert f"Cognito emulator listening on {process.url}" in output
+    assert "user pool otp-demo: us-east-1_otpDemo01" in output
+    assert "app client otp-demo-web: otpdemowebclient0000000001" in output
+    assert f"export AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER={process.url}" in output
+
+
+def test_region_flag_names_the_seeded_pool(spawn):
+    process = spawn("--data", ":memory:", "--region", "ap-south-1").wait_ready()
+    pools = client_for_url(process.url).list_user_pools(MaxResults=5)["UserPools"]
+    assert [pool["Id"] for pool in pools] == ["ap-south-1_otpDemo01"]
+    created = client_for_url(process.url).create_user_pool(PoolName="mumbai")["UserPool"]
+    assert created["Id"].startswith("ap-south-1_")
+    assert created["Arn"].startswith("arn:aws:cognito-idp:ap-south-1:")
+
+
+def test_binding_beyond_loopback_warns(spawn):
+    process = spawn("--data", ":memory:", "--host", "0.0.0.0").wait_ready()
+    assert "WARNING" in process.stop()
+
+
+def test_health_and_clock(emulator):
+    health = requests.get(f"{emulator.url}/_emulator/health", timeout=5).json()
+    assert health["status"] == "ok"
+    before = requests.get(f"{emulator.url}/_emulator/clock", timeout=5).json()
+    after = requests.post(f"{emulator.url}/_emulator/clock", json={"seconds": 3600}, timeout=5).json()
+    assert after["offset_seconds"] == before["offset_seconds"] + 3600
+    assert after["now"] - before["now"] >= 3600
+    assert requests.post(f"{emulator.url}/_emulator/clock?seconds=60", timeout=5).json()["offset_seconds"] == 3660
+
+
+@pytest.mark.parametrize("body", [{"seconds": -5}, {"seconds": "soon"}, {}, {"seconds": float("inf")}])
+def test_clock_refuses_bad_input(emulator, body):
+    response = requests.post(f"{emulator.url}/_emulator/clock", data=json.dumps(body),
+                             headers={"Content-Type": "application/json"}, timeout=5)
+    assert response.status_code == 400
+    assert response.json()["__type"] == "InvalidParameterException"
+
+
+def test_emulator_timestamps_follow_the_clock(emulator, cognito):
+    emulator.services.clock.advance(10 * 86400)
+    pool = cognito.create_user_pool(PoolName="future")["UserPool"]
+    seeded = cognito.describe_user_pool(UserPoolId="us-east-1_otpDemo01")["UserPool"]
+    assert (pool["CreationDate"] - seeded["CreationDate"]).days >= 9
+
+
+def write_config(path, pools):
+    path.write_text(json.dumps({"user_pools": pools}))
+    return str(path)
+
+
+def test_seed_with_pinned_ids_is_idempotent_and_declarative(tmp_path):
+    pool = {"Id": "eu-west-1_pinned123", "PoolName": "pinned", "UsernameAttributes": ["phone_number"],
+            "Clients": [{"ClientId": "pinnedclient00000000000001", "ClientName": "web"},
+                        {"ClientName": "unpinned"}]}
+    config = write_config(tmp_path / "seed.json", [pool])
+    data = str(tmp_path / "data")
+    with EmbeddedEmulator(Settings(data=data, port=0, config=config)) as first:
+        cognito = first.client()
+        described = cognito.describe_user_pool(UserPoolId="eu-west-1_pinned123")["UserPool"]
+        unpinned = cognito.list_user_pool_clients(UserPoolId="eu-west-1_pinned123")["UserPoolClients"][1]["ClientId"]
+    # Same file again: nothing new, nothing modified.
+    with EmbeddedEmulator(Settings(data=data, port=0, config=config)) as second:
+        cognito = second.client()
+        again = cognito.describe_user_pool(UserPoolId="eu-west-1_pinned123")["UserPool"]
+        assert again["LastModifiedDate"] == described["LastModifiedDate"]
+        clients = cognito.list_user_pool_clients(UserPoolId="eu-west-1_pinned123")["UserPoolClients"]
+        assert [c["ClientId"] for c in clients] == ["pinnedclient00000000000001", unpinned]
+        assert len(cognito.list_user_pools(MaxResults=60)["UserPools"]) == 1
+    # A changed file is applied to the existing pool and client.
+    pool["AutoVerifiedAttributes"] = ["phone_number"]
+    pool["Clients"][0]["AuthSessionValidity"] = 10
+    write_config(tmp_path / "seed.json", [pool])
+    with EmbeddedEmulator(Settings(data=data, port=0, config=config)) as third:
+        cognito = third.client()
+        assert cognito.describe_user_pool(UserPoolId="eu-west-1_pinned123")["UserPool"]["AutoVerifiedAttributes"] == ["phone_number"]
+        client = cognito.describe_user_pool_client(UserPoolId="eu-west-1_pinned123",
+                                                   ClientId="pinnedclient00000000000001")["UserPoolClient"]
+        assert client["AuthSessionValidity"] == 10
+
+
+def test_invalid_config_stops_start_with_a_clear_message(spawn, tmp_path):
+    config = write_config(tmp_path / "bad.json", [{"PoolName": "p", "Clients": [{"ClientName": "c", "AuthSessionValidity": 99}]}])
+    process = spawn("--data", ":memory:", "--config", config)
+    process.process.wait(timeout=30)
+    output = process.process.stdout.read()
+    assert process.process.returncode == 2
+    assert "Clients[0]" in output and "authSessionValidity" in output
+
+
+def test_no_seed_starts_empty(spawn):
+    process = spawn("--data", ":memory:", "--no-seed").wait_ready()
+    assert client_for_url(process.url).list_user_pools(MaxResults=5)["UserPools"] == []
+
+
+def test_home_page_lists_pools_and_clients(emulator, cognito):
+    cognito.create_user_pool(PoolName="second pool")
+    page = requests.get(emulator.url + "/", timeout=5)
+    assert page.status_code == 200
+    assert page.headers["Content-Type"].startswith("text/html")
+    for text in ("otp-demo", "us-east-1_otpDemo01", "otpdemowebclient0000000001", "second pool"):
+        assert text in page.text
+
+
+def test_aws_cli_with_endpoint_url_and_environment(spawn):
+    aws = shutil.which("aws", path=os.path.dirname(sys.executable)) or shutil.which("aws")
+    if aws is None:
+        pytest.skip("the AWS CLI is not installed")
+    process = spawn("--data", ":memory:").wait_ready()
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "x", "AWS_DEFAULT_REGION": "us-east-1"}
+    env.pop("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", None)
+    by_flag = subprocess.run([aws, "cognito-idp", "list-user-pools", "--max-results", "10", "--endpoint-url", process.url],
+                             capture_output=True, text=True, env=env, timeout=60)
+    assert by_flag.returncode == 0, by_flag.stderr
+    assert json.loads(by_flag.stdout)["UserPools"][0]["Id"] == "us-east-1_otpDemo01"
+    env["AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER"] = process.url
+    by_env = subprocess.run([aws, "cognito-idp", "create-user-pool", "--pool-name", "from-cli"],
+                            capture_output=True, text=True, env=env, timeout=60)
+    assert by_env.returncode == 0, by_env.stderr
+    assert json.loads(by_env.stdout)["UserPool"]["Name"] == "from-cli"
+    failing = subprocess.run([aws, "cognito-idp", "describe-user-pool", "--user-pool-id", "us-east-1_nothere00"],
+                             capture_output=True, text=True, env=env, timeout=60)
+    assert failing.returncode != 0
+    assert "ResourceNotFoundException" in failing.stderr
