@@ -10,7 +10,10 @@ from emulator.control_api import control_api
 from emulator.operations import Services
 from emulator.protocol.api import cognito_api
 from emulator.services.clock import Clock
+from emulator.services.functions import FunctionRegistry
+from emulator.services.messages import Outbox
 from emulator.services.store import Store
+from emulator.services.triggers import TriggerRunner
 from emulator.settings import Settings
 from emulator.web import web
 
@@ -20,10 +23,14 @@ EXTENSION = "cognito_emulator"
 def create_app(settings: Settings | None = None, *, seed_config: dict | None = None) -> Flask:
     """A ready emulator. The seed is `seed_config`, else the file `settings.config`, else the shipped default."""
     settings = settings or Settings()
+    config = seed_config if seed_config is not None else seed.load(settings.config)
     store = Store.open(settings.data)
     clock = Clock(offset=store.get_meta("clock_offset", 0.0))
-    services = Services(store=store, clock=clock, settings=settings)
-    seeded = seed.apply(services, seed_config if seed_config is not None else seed.load(settings.config))
+    functions = FunctionRegistry(settings.region, settings.account_id)
+    functions.load(config.get("functions", {}))
+    services = Services(store=store, clock=clock, settings=settings, functions=functions,
+                        triggers=TriggerRunner(functions), outbox=Outbox(store, clock))
+    seeded = seed.apply(services, config)
 
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes

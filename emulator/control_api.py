@@ -1,4 +1,4 @@
-"""The emulator's own endpoints, all under /_emulator/: health and the clock.
+"""The emulator's own endpoints, all under /_emulator/: health, the clock, the SMS and email inboxes.
 
 Errors here use the same `{"__type", "message"}` shape as the Cognito endpoint.
 """
@@ -10,6 +10,7 @@ import math
 from flask import Blueprint, current_app, jsonify, request
 
 from emulator.operations import Services
+from emulator.services.messages import EMAIL, SMS, email_view, sms_view
 from emulator.services.store import SCHEMA_VERSION
 
 control_api = Blueprint("control_api", __name__, url_prefix="/_emulator")
@@ -54,3 +55,53 @@ def advance_clock():
     services.clock.advance(seconds)
     services.store.set_meta("clock_offset", services.clock.offset)  # survives a restart
     return jsonify(_clock_state(services))
+
+
+# -- inboxes -----------------------------------------------------------------------
+
+INBOXES = {"sms": (SMS, "phone_number", sms_view), "email": (EMAIL, "email", email_view)}
+
+
+def _destination(value: str | None, key: str) -> str | None:
+    if value is None:
+        return None
+    if key == "phone_number" and value[:1] == " " and value[1:].isdigit():
+        return "+" + value[1:]  # an unencoded '+' in a query string arrives as a space
+    return value
+
+
+def _inbox_arguments(allowed: set[str]):
+    unknown = set(request.args) - allowed
+    if unknown:
+        raise ValueError(f"Unknown parameter(s): {', '.join(sorted(unknown))}. Known: {', '.join(sorted(allowed))}.")
+
+
+@control_api.get("/<any(sms, email):inbox>")
+def list_inbox(inbox: str):
+    """Messages oldest first. ?<phone_number|email>= one destination; ?since=<id> only newer ones
+    (for polling); ?latest=N only the newest N."""
+    medium, key, view = INBOXES[inbox]
+    try:
+        _inbox_arguments({key, "since", "latest"})
+        since = int(request.args.get("since", 0))
+        latest = request.args.get("latest")
+        latest = int(latest) if latest is not None else None
+        if since < 0 or (latest is not None and latest < 1):
+            raise ValueError
+    except ValueError as error:
+        return bad_request(str(error) or "since must be a message id (>= 0) and latest a count (>= 1).")
+    destination = _destination(request.args.get(key), key)
+    messages = _services().store.list_messages(medium, destination, since, latest)
+    return jsonify({"messages": [view(message) for message in messages]})
+
+
+@control_api.delete("/<any(sms, email):inbox>")
+def clear_inbox(inbox: str):
+    """Delete every message, or those of one destination."""
+    medium, key, _ = INBOXES[inbox]
+    try:
+        _inbox_arguments({key})
+    except ValueError as error:
+        return bad_request(str(error))
+    deleted = _services().store.delete_messages(medium, _destination(request.args.get(key), key))
+    return jsonify({"deleted": deleted})

@@ -121,7 +121,7 @@ def test_no_seed_starts_empty(spawn):
 
 def test_home_page_lists_pools_and_clients(emulator, cognito):
     cognito.create_user_pool(PoolName="second pool")
-    page = requests.get(emulator.url + "/", timeout=5)
+    page = requests.get(emulator.url + "/pools", timeout=5)
     assert page.status_code == 200
     assert page.headers["Content-Type"].startswith("text/html")
     for text in ("otp-demo", "us-east-1_otpDemo01", "otpdemowebclient0000000001", "second pool"):

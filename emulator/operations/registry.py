@@ -6,7 +6,10 @@ from dataclasses import dataclass
 from typing import Callable
 
 from emulator.services.clock import Clock
+from emulator.services.functions import FunctionRegistry
+from emulator.services.messages import Outbox
 from emulator.services.store import Store
+from emulator.services.triggers import TriggerRunner
 from emulator.settings import Settings
 
 
@@ -17,6 +20,9 @@ class Services:
     store: Store
     clock: Clock
     settings: Settings
+    functions: FunctionRegistry
+    triggers: TriggerRunner
+    outbox: Outbox
 
 
 Operation = Callable[[Services, dict], dict]

@@ -180,20 +180,19 @@ def apply_pool_update(services: Services, pool: dict, request: dict) -> dict:
     return updated
 
 
-def describe(pool: dict) -> dict:
+def describe(services: Services, pool: dict) -> dict:
     """UserPoolType as the API returns it."""
-    # Users arrive with the sign-up issue; until then every pool is empty.
-    return {**pool, "EstimatedNumberOfUsers": 0}
+    return {**pool, "EstimatedNumberOfUsers": services.store.count_users(pool["Id"])}
 
 
 @operation("CreateUserPool")
 def create_user_pool(services: Services, request: dict) -> dict:
-    return {"UserPool": describe(new_user_pool(services, request))}
+    return {"UserPool": describe(services, new_user_pool(services, request))}
 
 
 @operation("DescribeUserPool")
 def describe_user_pool(services: Services, request: dict) -> dict:
-    return {"UserPool": describe(require_pool(services, request["UserPoolId"]))}
+    return {"UserPool": describe(services, require_pool(services, request["UserPoolId"]))}
 
 
 @operation("UpdateUserPool")

@@ -14,7 +14,7 @@ from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from emulator.operations import OPERATIONS, Services
-from emulator.protocol import errors
+from emulator.protocol import errors, sns
 from emulator.protocol.model import TARGET_PREFIX, operation_model
 from emulator.protocol.validation import output_problems, validate_input
 from emulator.services import ids
@@ -33,8 +33,11 @@ def services() -> Services:
 @cognito_api.post("/<path:path>")
 def dispatch(path: str) -> Response:
     request_id = ids.request_id()
+    target = request.headers.get("X-Amz-Target")
+    if not target and sns.is_sns_request():
+        return sns.handle()
     try:
-        name = _operation_name(request.headers.get("X-Amz-Target"))
+        name = _operation_name(target)
         model = operation_model(name)
         function = OPERATIONS.get(name)
         if function is None:

@@ -44,12 +44,76 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX user_pool_clients_by_pool ON user_pool_clients(pool_id, seq);
     """,
+    """
+    CREATE TABLE users (
+        seq                INTEGER PRIMARY KEY AUTOINCREMENT,
+        pool_id            TEXT NOT NULL REFERENCES user_pools(id) ON DELETE CASCADE,
+        username           TEXT NOT NULL,
+        username_key       TEXT NOT NULL,
+        sub                TEXT NOT NULL,
+        status             TEXT NOT NULL,
+        enabled            INTEGER NOT NULL,
+        phone_number       TEXT,
+        email              TEXT,
+        preferred_username TEXT,
+        data               TEXT NOT NULL,
+        UNIQUE (pool_id, username_key)
+    );
+    CREATE INDEX users_by_phone ON users(pool_id, phone_number);
+    CREATE INDEX users_by_email ON users(pool_id, email);
+    CREATE INDEX users_by_preferred_username ON users(pool_id, preferred_username);
+    CREATE INDEX users_by_sub ON users(pool_id, sub);
+    CREATE TABLE codes (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        pool_id    TEXT NOT NULL,
+        username   TEXT NOT NULL,
+        purpose    TEXT NOT NULL,
+        code       TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        expires_at REAL NOT NULL,
+        superseded INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX codes_by_user ON codes(pool_id, username, purpose);
+    CREATE TABLE attempts (
+        pool_id  TEXT NOT NULL,
+        username TEXT NOT NULL,
+        action   TEXT NOT NULL,
+        at       REAL NOT NULL
+    );
+    CREATE INDEX attempts_by_user ON attempts(pool_id, username, action, at);
+    CREATE TABLE messages (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        pool_id     TEXT,
+        medium      TEXT NOT NULL,
+        destination TEXT NOT NULL,
+        subject     TEXT,
+        message     TEXT NOT NULL,
+        code        TEXT,
+        origin      TEXT NOT NULL,
+        created_at  REAL NOT NULL
+    );
+    CREATE INDEX messages_by_destination ON messages(medium, destination, id);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
 class StoreError(Exception):
     pass
+
+
+class UsernameTaken(StoreError):
+    pass
+
+
+class AttributeTaken(StoreError):
+    def __init__(self, attribute: str):
+        super().__init__(attribute)
+        self.attribute = attribute
+
+
+# User attributes kept in columns of their own, for look-ups and filters.
+USER_COLUMNS = ("phone_number", "email", "preferred_username")
 
 
 class Store:
@@ -199,6 +263,176 @@ class Store:
             (pool_id, after, limit + 1),
         )
         return _page(rows, limit)
+
+    # -- users: documents {"Username", "Key", "Attributes": {...}, "UserStatus", "Enabled", ...} ------
+
+    def insert_user(self, pool_id: str, user: dict, unique: tuple[str, ...] = ()) -> None:
+        """Add a user unless its username, or any of the `unique` attributes, is taken in the pool.
+
+        The check and the insert are one transaction, so of two concurrent sign-ups of the
+        same number exactly one wins.
+        """
+        with self._transaction() as db:
+            self._check_unique(db, pool_id, user, unique)
+            try:
+                db.execute(
+                    "INSERT INTO users(pool_id, username, username_key, sub, status, enabled, phone_number, email,"
+                    " preferred_username, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (pool_id, user["Username"], user["Key"], *self._user_columns(user), json.dumps(user)),
+                )
+            except sqlite3.IntegrityError:
+                raise UsernameTaken(user["Username"]) from None
+
+    def replace_user(self, pool_id: str, user: dict, unique: tuple[str, ...] = ()) -> None:
+        with self._transaction() as db:
+            self._check_unique(db, pool_id, user, unique)
+            db.execute(
+                "UPDATE users SET sub = ?, status = ?, enabled = ?, phone_number = ?, email = ?, preferred_username = ?,"
+                " data = ? WHERE pool_id = ? AND username_key = ?",
+                (*self._user_columns(user), json.dumps(user), pool_id, user["Key"]),
+            )
+
+    @staticmethod
+    def _user_columns(user: dict) -> tuple:
+        attributes = user["Attributes"]
+        return (attributes["sub"], user["UserStatus"], int(user["Enabled"]),
+                *(attributes.get(name) for name in USER_COLUMNS))
+
+    @staticmethod
+    def _check_unique(db: sqlite3.Connection, pool_id: str, user: dict, unique: tuple[str, ...]) -> None:
+        for attribute in unique:
+            value = user["Attributes"].get(attribute)
+            if value is None:
+                continue
+            if attribute not in USER_COLUMNS:
+                raise StoreError(f"{attribute} has no column to check uniqueness on")
+            taken = db.execute(
+                f"SELECT 1 FROM users WHERE pool_id = ? AND {attribute} = ? AND username_key != ? LIMIT 1",
+                (pool_id, value, user["Key"]),
+            ).fetchone()
+            if taken:
+                raise AttributeTaken(attribute)
+
+    def get_user(self, pool_id: str, key: str) -> dict | None:
+        rows = self._query("SELECT data FROM users WHERE pool_id = ? AND username_key = ?", (pool_id, key))
+        return json.loads(rows[0]["data"]) if rows else None
+
+    def find_users(self, pool_id: str, column: str, value: str) -> list[dict]:
+        """Users whose `column` (sub or one of USER_COLUMNS) equals `value`, oldest first."""
+        if column not in (*USER_COLUMNS, "sub"):
+            raise StoreError(f"cannot look users up by {column}")
+        rows = self._query(f"SELECT data FROM users WHERE pool_id = ? AND {column} = ? ORDER BY seq", (pool_id, value))
+        return [json.loads(row["data"]) for row in rows]
+
+    def delete_user(self, pool_id: str, key: str, username: str) -> bool:
+        with self._transaction() as db:
+            db.execute("DELETE FROM codes WHERE pool_id = ? AND username = ?", (pool_id, username))
+            db.execute("DELETE FROM attempts WHERE pool_id = ? AND username = ?", (pool_id, username))
+            return db.execute("DELETE FROM users WHERE pool_id = ? AND username_key = ?", (pool_id, key)).rowcount > 0
+
+    def iter_users(self, pool_id: str, after: int = 0, batch: int = 500) -> Iterator[tuple[int, dict]]:
+        """(cursor, user) for every user after `after`, in creation order, read a batch at a time."""
+        while True:
+            rows = self._query("SELECT seq, data FROM users WHERE pool_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+                               (pool_id, after, batch))
+            for row in rows:
+                yield row["seq"], json.loads(row["data"])
+            if len(rows) < batch:
+                return
+            after = rows[-1]["seq"]
+
+    def count_users(self, pool_id: str) -> int:
+        return self._query("SELECT count(*) FROM users WHERE pool_id = ?", (pool_id,))[0][0]
+
+    def list_users(self, pool_id: str, limit: int, after: int = 0, where: tuple[str, str, str] | None = None
+                   ) -> tuple[list[dict], int | None]:
+        """One page of users; `where` is (column, "=" or "^=", value) on a user column, sub, username or status."""
+        sql, args = "SELECT seq, data FROM users WHERE pool_id = ? AND seq > ?", [pool_id, after]
+        if where is not None:
+            column, operator, value = where
+            if column not in (*USER_COLUMNS, "sub", "username", "status", "enabled"):
+                raise StoreError(f"cannot filter users on {column}")
+            if operator == "=":
+                sql += f" AND {column} = ?"
+                args.append(value)
+            else:  # prefix: a range, so an index serves it and no LIKE wildcard needs escaping
+                sql += f" AND {column} >= ? AND {column} < ?"
+                args += [value, value + "\U0010ffff"]
+        rows = self._query(sql + " ORDER BY seq LIMIT ?", (*args, limit + 1))
+        return _page(rows, limit)
+
+    # -- one-time codes (confirmation, attribute verification, ...) -----------------
+
+    def replace_code(self, pool_id: str, username: str, purpose: str, code: str, created_at: float,
+                     expires_at: float) -> None:
+        """A new code for the purpose; older ones are kept only to tell "superseded" from "wrong"."""
+        with self._transaction() as db:
+            db.execute("UPDATE codes SET superseded = 1 WHERE pool_id = ? AND username = ? AND purpose = ?",
+                       (pool_id, username, purpose))
+            db.execute(
+                "INSERT INTO codes(pool_id, username, purpose, code, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (pool_id, username, purpose, code, created_at, expires_at),
+            )
+
+    def get_codes(self, pool_id: str, username: str, purpose: str) -> list[dict]:
+        """The user's codes for the purpose, newest first: {"code", "expires_at", "superseded"}."""
+        rows = self._query(
+            "SELECT code, expires_at, superseded FROM codes WHERE pool_id = ? AND username = ? AND purpose = ?"
+            " ORDER BY id DESC", (pool_id, username, purpose),
+        )
+        return [{"code": row["code"], "expires_at": row["expires_at"], "superseded": bool(row["superseded"])}
+                for row in rows]
+
+    def delete_codes(self, pool_id: str, username: str, purpose: str) -> int:
+        """Remove the user's codes for the purpose; how many there were (0: another request used them first)."""
+        with self._transaction() as db:
+            return db.execute("DELETE FROM codes WHERE pool_id = ? AND username = ? AND purpose = ?",
+                              (pool_id, username, purpose)).rowcount
+
+    # -- attempts, for per-user rate limits ----------------------------------------
+
+    def count_and_record_attempt(self, pool_id: str, username: str, action: str, now: float, window: float) -> int:
+        """Record an attempt; return how many there were in the window before it."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM attempts WHERE pool_id = ? AND username = ? AND action = ? AND at <= ?",
+                       (pool_id, username, action, now - window))
+            count = db.execute("SELECT count(*) FROM attempts WHERE pool_id = ? AND username = ? AND action = ?",
+                               (pool_id, username, action)).fetchone()[0]
+            db.execute("INSERT INTO attempts(pool_id, username, action, at) VALUES (?, ?, ?, ?)",
+                       (pool_id, username, action, now))
+            return count
+
+    # -- messages: every SMS and email the emulator would have sent -----------------
+
+    def insert_message(self, message: dict) -> int:
+        with self._transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO messages(pool_id, medium, destination, subject, message, code, origin, created_at)"
+                " VALUES (:pool_id, :medium, :destination, :subject, :message, :code, :origin, :created_at)",
+                {"subject": None, "code": None, "pool_id": None, **message},
+            )
+            return cursor.lastrowid
+
+    def list_messages(self, medium: str, destination: str | None = None, since: int = 0,
+                      latest: int | None = None) -> list[dict]:
+        """Messages oldest first; `latest` keeps only the newest N of them."""
+        sql = "SELECT * FROM messages WHERE medium = ? AND id > ?"
+        args: list = [medium, since]
+        if destination is not None:
+            sql += " AND destination = ?"
+            args.append(destination)
+        if latest is not None:
+            sql = f"SELECT * FROM ({sql} ORDER BY id DESC LIMIT ?)"
+            args.append(latest)
+        rows = self._query(sql + " ORDER BY id", tuple(args))
+        return [dict(row) for row in rows]
+
+    def delete_messages(self, medium: str, destination: str | None = None) -> int:
+        with self._transaction() as db:
+            if destination is None:
+                return db.execute("DELETE FROM messages WHERE medium = ?", (medium,)).rowcount
+            return db.execute("DELETE FROM messages WHERE medium = ? AND destination = ?",
+                              (medium, destination)).rowcount
 
     def integrity_check(self) -> str:
         return self._query("PRAGMA integrity_check")[0][0]

@@ -1,0 +1,199 @@
+"""What the user operations share: finding users by username or alias, attributes, passwords, shapes."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import uuid
+
+from emulator.operations.registry import Services
+from emulator.operations.user_pool_clients import client_not_found
+from emulator.operations.user_pools import require_pool
+from emulator.protocol import errors
+from emulator.services import passwords
+
+# E.164: '+', a country code that does not start with 0, at most 15 digits in all.
+PHONE_NUMBER = re.compile(r"\+[1-9][0-9]{1,14}")
+EMAIL_ADDRESS = re.compile(r"[^@\s]+@[^@\s]+")
+SYMBOLS = set("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ")
+
+UNCONFIRMED = "UNCONFIRMED"
+CONFIRMED = "CONFIRMED"
+FORCE_CHANGE_PASSWORD = "FORCE_CHANGE_PASSWORD"
+
+
+def user_not_found() -> errors.CognitoError:
+    return errors.UserNotFoundException("User does not exist.")
+
+
+def require_app_client(services: Services, client_id: str) -> tuple[dict, dict]:
+    """The app client and its pool, for the operations a client calls with only a ClientId."""
+    client = services.store.get_client(client_id)
+    if client is None:
+        raise client_not_found(client_id)
+    return client, require_pool(services, client["UserPoolId"])
+
+
+def check_secret_hash(client: dict, username: str, secret_hash: str | None) -> None:
+    """SECRET_HASH = base64(HMAC-SHA256(client secret, username + client id)), for clients with a secret."""
+    secret = client.get("ClientSecret")
+    if secret is None:
+        return
+    client_id = client["ClientId"]
+    if not secret_hash:
+        raise errors.NotAuthorizedException(f"Client {client_id} is configured for secret but secret was not received")
+    expected = base64.b64encode(
+        hmac.new(secret.encode(), (username + client_id).encode(), hashlib.sha256).digest()
+    ).decode()
+    if not hmac.compare_digest(expected, secret_hash):
+        raise errors.NotAuthorizedException(f"Unable to verify secret hash for client {client_id}")
+
+
+def username_key(pool: dict, username: str) -> str:
+    """How a username is looked up: lowercased in a case-insensitive pool."""
+    case_sensitive = (pool.get("UsernameConfiguration") or {}).get("CaseSensitive", True)
+    return username if case_sensitive else username.lower()
+
+
+def find_user(services: Services, pool: dict, username: str) -> dict | None:
+    """A user by username, or by an alias: in a pool with UsernameAttributes any user's phone number or
+    email; with AliasAttributes only a verified one."""
+    store = services.store
+    user = store.get_user(pool["Id"], username_key(pool, username))
+    if user is not None:
+        return user
+    username_attributes = pool.get("UsernameAttributes") or []
+    alias_attributes = pool.get("AliasAttributes") or []
+    for attribute in ("phone_number", "email", "preferred_username"):
+        if attribute in username_attributes:
+            matches = store.find_users(pool["Id"], attribute, username)
+        elif attribute in alias_attributes:
+            matches = [candidate for candidate in store.find_users(pool["Id"], attribute, username)
+                       if attribute == "preferred_username"
+                       or candidate["Attributes"].get(f"{attribute}_verified") == "true"]
+        else:
+            continue
+        if matches:
+            return matches[0]
+    return None
+
+
+def require_user(services: Services, pool: dict, username: str) -> dict:
+    user = find_user(services, pool, username)
+    if user is None:
+        raise user_not_found()
+    return user
+
+
+def unique_attributes(pool: dict) -> tuple[str, ...]:
+    """Attributes that identify a user and so can belong to only one user of the pool."""
+    return tuple(name for name in ("phone_number", "email") if name in (pool.get("UsernameAttributes") or []))
+
+
+def new_username(pool: dict, username: str) -> tuple[str, dict]:
+    """The internal username and the attributes a sign-up's Username implies.
+
+    With UsernameAttributes the Username must be a phone number or email; the user gets a
+    generated internal username (the same UUID as its sub) and the value becomes the attribute.
+    """
+    allowed = pool.get("UsernameAttributes") or []
+    if not allowed:
+        if "@" in username and "email" in (pool.get("AliasAttributes") or []):
+            raise errors.InvalidParameterException("Username cannot be of email format, since user pool is configured for email alias.")
+        if PHONE_NUMBER.fullmatch(username) and "phone_number" in (pool.get("AliasAttributes") or []):
+            raise errors.InvalidParameterException("Username cannot be of phone number format, since user pool is configured for phone_number alias.")
+        return username, {"sub": str(uuid.uuid4())}
+    sub = str(uuid.uuid4())
+    if "phone_number" in allowed and username.startswith("+"):
+        return sub, {"sub": sub, "phone_number": username}
+    if "email" in allowed and "@" in username:
+        return sub, {"sub": sub, "email": username}
+    if allowed == ["phone_number"]:
+        raise errors.InvalidParameterException("Username should be a phone number.")
+    if allowed == ["email"]:
+        raise errors.InvalidParameterException("Username should be an email.")
+    raise errors.InvalidParameterException("Username should be either an email or a phone number.")
+
+
+def schema_names(pool: dict) -> set[str]:
+    return {attribute["Name"] for attribute in pool.get("SchemaAttributes", [])}
+
+
+def checked_attributes(pool: dict, given: list[dict] | None, *, admin: bool) -> dict:
+    """`[{Name, Value}]` from a request as a dict, checked against the pool's schema and formats."""
+    names = schema_names(pool)
+    attributes = {}
+    for attribute in given or []:
+        name, value = attribute["Name"], attribute.get("Value", "")
+        if name not in names:
+            raise errors.InvalidParameterException(
+                f"Attributes did not conform to the schema: Type for attribute {{{name}}} could not be determined"
+            )
+        if name == "sub":
+            raise errors.InvalidParameterException(
+                "Attributes did not conform to the schema: sub: Attribute cannot be updated. "
+                "(changing an immutable attribute)"
+            )
+        if name in ("phone_number_verified", "email_verified") and not admin:
+            continue  # a user cannot verify their own attribute (unconfirmed: Cognito's exact reaction)
+        if name == "phone_number" and not PHONE_NUMBER.fullmatch(value):
+            raise errors.InvalidParameterException("Invalid phone number format.")
+        if name == "email" and not EMAIL_ADDRESS.fullmatch(value):
+            raise errors.InvalidParameterException("Invalid email address format.")
+        attributes[name] = value
+    return attributes
+
+
+def check_required_attributes(pool: dict, attributes: dict) -> None:
+    for attribute in pool.get("SchemaAttributes", []):
+        if attribute.get("Required") and attribute["Name"] not in attributes:
+            raise errors.InvalidParameterException(
+                f"Attributes did not conform to the schema: {attribute['Name']}: The attribute is required"
+            )
+
+
+def check_password_policy(pool: dict, password: str, lead: str = "Password did not conform with policy") -> None:
+    """Cognito names the first rule a password breaks."""
+    policy = pool["Policies"]["PasswordPolicy"]
+    if len(password) < policy.get("MinimumLength", 8):
+        raise errors.InvalidPasswordException(f"{lead}: Password not long enough")
+    rules = (("RequireUppercase", str.isupper, "uppercase"), ("RequireLowercase", str.islower, "lowercase"),
+             ("RequireNumbers", str.isdigit, "numeric"), ("RequireSymbols", SYMBOLS.__contains__, "symbol"))
+    for setting, test, name in rules:
+        if policy.get(setting) and not any(test(character) for character in password):
+            raise errors.InvalidPasswordException(f"{lead}: Password must have {name} characters")
+
+
+def set_password(pool: dict, user: dict, password: str, temporary: bool, now: float) -> None:
+    user["Password"] = {**passwords.make_verifier(pool["Id"], user["Username"], password),
+                        "temporary": temporary, "set_at": now}
+
+
+def new_user(pool: dict, username: str, attributes: dict, status: str, now: float) -> dict:
+    ordered = {"sub": attributes["sub"], **{k: v for k, v in attributes.items() if k != "sub"}}
+    return {"Username": username, "Key": username_key(pool, username), "Attributes": ordered,
+            "UserStatus": status, "Enabled": True, "UserCreateDate": now, "UserLastModifiedDate": now}
+
+
+def attribute_list(user: dict, only: list[str] | None = None) -> list[dict]:
+    return [{"Name": name, "Value": value} for name, value in user["Attributes"].items()
+            if only is None or name in only]
+
+
+def user_type(user: dict, only: list[str] | None = None) -> dict:
+    """UserType, as AdminCreateUser and ListUsers return a user."""
+    return {"Username": user["Username"], "Attributes": attribute_list(user, only),
+            "UserCreateDate": user["UserCreateDate"], "UserLastModifiedDate": user["UserLastModifiedDate"],
+            "Enabled": user["Enabled"], "UserStatus": user["UserStatus"]}
+
+
+def mask_phone_number(phone_number: str) -> str:
+    """'+919876543210' → '+*********3210' (fact sheet §4.1: keep '+' and the last four digits)."""
+    return "+" + "*" * max(0, len(phone_number) - 5) + phone_number[-4:]
+
+
+def mask_email(address: str) -> str:
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}***@{domain[:1]}***"

@@ -1,0 +1,65 @@
+"""Passwords are never stored: each user keeps what SRP needs, a salt and a verifier.
+
+The maths is Cognito's SRP-6a (fact sheet §7): the RFC 5054 3072-bit group,
+g = 2, SHA-256, x = H(salt | H(poolName | username | ":" | password)), v = g^x mod N.
+A plain password sign-in is checked by recomputing v from the password.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+N_HEX = (
+    "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD"
+    "EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED"
+    "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F"
+    "83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3B"
+    "E39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF6955817183995497CEA956AE515D2261898FA0510"
+    "15728E5A8AAAC42DAD33170D04507A33A85521ABDF1CBA64ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7"
+    "ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6BF12FFA06D98A0864D87602733EC86A64521F2B18177B200C"
+    "BBE117577A615D6C770988C0BAD946E208E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF"
+)
+N = int(N_HEX, 16)
+G = 2
+
+
+def pad_hex(value: int | str) -> str:
+    """Hex of a non-negative number, even length, with a leading 00 when the top bit is set (Java's toByteArray)."""
+    text = value if isinstance(value, str) else format(value, "x")
+    if len(text) % 2:
+        text = "0" + text
+    if text[0] in "89abcdefABCDEF":
+        text = "00" + text
+    return text
+
+
+def hex_hash(hex_text: str) -> str:
+    return hashlib.sha256(bytes.fromhex(hex_text)).hexdigest()
+
+
+K = int(hex_hash(pad_hex(N) + pad_hex(G)), 16)
+
+
+def pool_name(pool_id: str) -> str:
+    """The part of the pool id after '_', which SRP mixes into every password."""
+    return pool_id.split("_", 1)[1]
+
+
+def private_key(pool_id: str, username: str, password: str, salt_hex: str) -> int:
+    """x = H(salt | H(poolName | username | ":" | password))."""
+    identity = hashlib.sha256(f"{pool_name(pool_id)}{username}:{password}".encode()).hexdigest()
+    return int(hex_hash(pad_hex(int(salt_hex, 16)) + identity), 16)
+
+
+def make_verifier(pool_id: str, username: str, password: str) -> dict:
+    """What is stored for a password: {"salt": hex, "verifier": hex}."""
+    salt_hex = pad_hex(secrets.randbits(128) | (1 << 127))  # 16 bytes, canonical hex
+    verifier = pow(G, private_key(pool_id, username, password, salt_hex), N)
+    return {"salt": salt_hex, "verifier": format(verifier, "x")}
+
+
+def password_matches(pool_id: str, username: str, password: str, stored: dict) -> bool:
+    candidate = pow(G, private_key(pool_id, username, password, stored["salt"]), N)
+    return hmac.compare_digest(format(candidate, "x"), stored["verifier"])
