@@ -107,8 +107,12 @@ def new_username(pool: dict, username: str) -> tuple[str, dict]:
         return username, {"sub": str(uuid.uuid4())}
     sub = str(uuid.uuid4())
     if "phone_number" in allowed and username.startswith("+"):
+        if not PHONE_NUMBER.fullmatch(username):
+            raise errors.InvalidParameterException("Invalid phone number format.")
         return sub, {"sub": sub, "phone_number": username}
     if "email" in allowed and "@" in username:
+        if not EMAIL_ADDRESS.fullmatch(username):
+            raise errors.InvalidParameterException("Invalid email address format.")
         return sub, {"sub": sub, "email": username}
     if allowed == ["phone_number"]:
         raise errors.InvalidParameterException("Username should be a phone number.")

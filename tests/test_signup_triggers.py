@@ -1,0 +1,170 @@
+"""PreSignUp, CustomMessage and PostConfirmation, run in-process with Cognito's event shapes."""
+
+import pytest
+
+from tests.conftest import error_of
+from tests.inbox import latest_code, messages
+
+ARN = "arn:aws:lambda:us-east-1:123456789012:function:{}"
+
+
+@pytest.fixture
+def calls():
+    return []
+
+
+@pytest.fixture
+def wired(emulator, cognito, calls):
+    """A phone-number pool whose triggers are small test functions that record their events."""
+
+    def recorder(name, respond=None):
+        def handler(event, context):
+            calls.append((name, event, context))
+            if respond:
+                respond(event)
+            return event
+        return handler
+
+    def register(name, respond=None):
+        emulator.services.functions.register(name, recorder(name, respond))
+        return ARN.format(name)
+
+    def make_pool(**lambda_config):
+        pool = cognito.create_user_pool(PoolName="wired", UsernameAttributes=["phone_number"],
+                                        AutoVerifiedAttributes=["phone_number"], LambdaConfig=lambda_config)["UserPool"]
+        client = cognito.create_user_pool_client(UserPoolId=pool["Id"], ClientName="app")["UserPoolClient"]["ClientId"]
+        return pool["Id"], client
+
+    return register, make_pool
+
+
+def test_pre_sign_up_event_shape(wired, cognito, calls):
+    register, make_pool = wired
+    pool, client = make_pool(PreSignUp=register("pre"))
+    cognito.sign_up(ClientId=client, Username="+919844000001", Password="Passw0rd-123!",
+                    UserAttributes=[{"Name": "given_name", "Value": "Asha"}],
+                    ValidationData=[{"Name": "captcha", "Value": "ok"}], ClientMetadata={"campaign": "diwali"})
+    [(name, event, context)] = calls
+    assert set(event) == {"version", "region", "userPoolId", "userName", "callerContext", "triggerSource", "request", "response"}
+    assert (event["version"], event["region"], event["userPoolId"]) == ("1", "us-east-1", pool)
+    assert event["triggerSource"] == "PreSignUp_SignUp"
+    assert event["callerContext"]["clientId"] == client
+    user = cognito.admin_get_user(UserPoolId=pool, Username="+919844000001")
+    assert event["userName"] == user["Username"]
+    assert event["request"]["userAttributes"]["phone_number"] == "+919844000001"
+    assert event["request"]["userAttributes"]["given_name"] == "Asha"
+    assert event["request"]["validationData"] == {"captcha": "ok"}
+    assert event["request"]["clientMetadata"] == {"campaign": "diwali"}
+    assert event["response"] == {"autoConfirmUser": False, "autoVerifyPhone": False, "autoVerifyEmail": False}
+    assert context.function_name == "pre" and context.get_remaining_time_in_millis() > 0
+
+
+def test_pre_sign_up_auto_confirms_and_verifies(wired, emulator, cognito, calls):
+    register, make_pool = wired
+
+    def confirm(event):
+        event["response"].update(autoConfirmUser=True, autoVerifyPhone=True)
+
+    pool, client = make_pool(PreSignUp=register("pre", confirm), PostConfirmation=register("post"))
+    response = cognito.sign_up(ClientId=client, Username="+919844000002", Password="Passw0rd-123!")
+    assert response["UserConfirmed"] is True
+    assert "CodeDeliveryDetails" not in response
+    assert messages(emulator, "+919844000002") == []
+    user = cognito.admin_get_user(UserPoolId=pool, Username="+919844000002")
+    assert user["UserStatus"] == "CONFIRMED"
+    assert {a["Name"]: a["Value"] for a in user["UserAttributes"]}["phone_number_verified"] == "true"
+    assert [name for name, _, _ in calls] == ["pre", "post"]
+
+
+def test_pre_sign_up_denies_by_raising(wired, cognito):
+    register, make_pool = wired
+
+    def deny(event):
+        raise ValueError("Sign-ups are closed")
+
+    pool, client = make_pool(PreSignUp=register("pre", deny))
+    error = error_of(cognito.sign_up, ClientId=client, Username="+919844000003", Password="Passw0rd-123!")
+    assert error == {"Code": "UserLambdaValidationException", "Status": 400,
+                     "Message": "PreSignUp failed with error Sign-ups are closed."}
+    assert error_of(cognito.admin_get_user, UserPoolId=pool, Username="+919844000003")["Code"] == "UserNotFoundException"
+
+
+def test_custom_message_for_sign_up_resend_and_admin_create(wired, emulator, cognito, calls):
+    register, make_pool = wired
+
+    def compose(event):
+        source = event["triggerSource"]
+        username = event["request"]["usernameParameter"] or ""
+        event["response"]["smsMessage"] = f"[{source}] {username} code {event['request']['codeParameter']}"
+
+    pool, client = make_pool(CustomMessage=register("message", compose))
+    cognito.sign_up(ClientId=client, Username="+919844000004", Password="Passw0rd-123!")
+    cognito.resend_confirmation_code(ClientId=client, Username="+919844000004")
+    cognito.admin_create_user(UserPoolId=pool, Username="+919844000005")
+    sent = messages(emulator)
+    assert sent[0]["message"] == f"[CustomMessage_SignUp]  code {sent[0]['code']}"
+    assert sent[1]["message"] == f"[CustomMessage_ResendCode]  code {sent[1]['code']}"
+    invited = cognito.admin_get_user(UserPoolId=pool, Username="+919844000005")["Username"]
+    assert sent[2]["message"] == f"[CustomMessage_AdminCreateUser] {invited} code {sent[2]['code']}"
+    first_event = calls[0][1]
+    assert first_event["request"]["codeParameter"] == "{####}"
+    assert first_event["request"]["usernameParameter"] is None
+    assert first_event["response"] == {"smsMessage": f"[CustomMessage_SignUp]  code {{####}}",
+                                       "emailMessage": None, "emailSubject": None}
+
+
+def test_custom_message_left_empty_uses_the_template(wired, emulator, cognito):
+    register, make_pool = wired
+    _, client = make_pool(CustomMessage=register("message"))
+    cognito.sign_up(ClientId=client, Username="+919844000006", Password="Passw0rd-123!")
+    [sms] = messages(emulator)
+    assert sms["message"] == f"Your verification code is {sms['code']}. "
+
+
+def test_post_confirmation_after_confirm_sign_up(wired, emulator, cognito, calls):
+    register, make_pool = wired
+
+    def fail(event):
+        raise RuntimeError("CRM unavailable")
+
+    pool, client = make_pool(PostConfirmation=register("post", fail))
+    cognito.sign_up(ClientId=client, Username="+919844000007", Password="Passw0rd-123!")
+    error = error_of(cognito.confirm_sign_up, ClientId=client, Username="+919844000007",
+                     ConfirmationCode=latest_code(emulator, "+919844000007"), ClientMetadata={"source": "web"})
+    assert error["Message"] == "PostConfirmation failed with error CRM unavailable."
+    [(_, event, _)] = calls
+    assert event["triggerSource"] == "PostConfirmation_ConfirmSignUp"
+    assert event["request"]["clientMetadata"] == {"source": "web"}
+    assert event["request"]["userAttributes"]["phone_number_verified"] == "true"
+    # As on AWS, the user is confirmed even though the trigger failed.
+    assert cognito.admin_get_user(UserPoolId=pool, Username="+919844000007")["UserStatus"] == "CONFIRMED"
+
+
+def test_unknown_function_and_bad_output(wired, emulator, cognito):
+    register, make_pool = wired
+    _, client = make_pool(PreSignUp=ARN.format("not-registered"))
+    error = error_of(cognito.sign_up, ClientId=client, Username="+919844000008", Password="Passw0rd-123!")
+    assert error == {"Code": "UnexpectedLambdaException", "Status": 400,
+                     "Message": "PreSignUp invocation failed due to error ResourceNotFoundException."}
+    emulator.services.functions.register("garbage", lambda event, context: "not an event")
+    _, client = make_pool(PreSignUp=ARN.format("garbage"))
+    assert error_of(cognito.sign_up, ClientId=client, Username="+919844000008",
+                    Password="Passw0rd-123!")["Code"] == "InvalidLambdaResponseException"
+    emulator.services.functions.register("unimportable", "tests.no_such_module.handler")
+    _, client = make_pool(PreSignUp=ARN.format("unimportable"))
+    assert error_of(cognito.sign_up, ClientId=client, Username="+919844000008",
+                    Password="Passw0rd-123!")["Code"] == "UnexpectedLambdaException"
+
+
+def test_functions_from_configuration(tmp_path):
+    from emulator.embedded import EmbeddedEmulator
+    from emulator.settings import Settings
+
+    config = {"functions": {"auto-confirm": {"handler": "tests.handlers.auto_confirm"}},
+              "user_pools": [{"PoolName": "configured", "UsernameAttributes": ["phone_number"],
+                              "LambdaConfig": {"PreSignUp": ARN.format("auto-confirm")},
+                              "Clients": [{"ClientId": "configuredclient0000000001", "ClientName": "c"}]}]}
+    with EmbeddedEmulator(Settings(data=":memory:", port=0), seed_config=config) as running:
+        response = running.client().sign_up(ClientId="configuredclient0000000001", Username="+919844000009",
+                                             Password="Passw0rd-123!")
+        assert response["UserConfirmed"] is True
