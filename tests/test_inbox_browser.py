@@ -1,0 +1,61 @@
+"""The inbox page in a real browser: codes arrive live, copy works, message text is never markup."""
+
+import pytest
+
+from tests.browser import launch, require_browser
+from tests.inbox import latest_code, messages
+from tests.test_signup import sign_up
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_playwright = require_browser()
+    with sync_playwright() as playwright:
+        running = launch(playwright)
+        yield running
+        running.close()
+
+
+@pytest.fixture
+def page(browser, emulator):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(emulator.url + "/")
+    page.wait_for_selector("#status:text('live')")
+    yield page
+    context.close()
+
+
+def test_a_sign_up_code_appears_without_reloading_and_copies(page, emulator, cognito):
+    sign_up(cognito, "+919855000001")
+    code = latest_code(emulator, "+919855000001")
+    card = page.locator("article.message").first
+    card.locator(".code").wait_for(timeout=5000)
+    assert card.locator(".code").inner_text() == code
+    assert card.locator(".phone").inner_text() == "+919855000001"
+    card.locator("button.copy").click()
+    assert page.evaluate("navigator.clipboard.readText()") == code
+
+
+def test_message_text_is_shown_as_text(page, emulator):
+    hostile = '<script>window.__ran = 1</script><img src=x onerror="window.__ran = 2"> 123456'
+    emulator.client("sns").publish(PhoneNumber="+919855000002", Message=hostile)
+    text = page.locator("article.message .text").first
+    text.wait_for(timeout=5000)
+    assert text.inner_text() == hostile
+    assert page.evaluate("window.__ran") is None
+    assert page.locator("article.message img").count() == 0
+
+
+def test_filter_and_clear(page, emulator, cognito):
+    sign_up(cognito, "+919855000003")
+    sign_up(cognito, "+919855000004")
+    page.wait_for_function("document.querySelectorAll('article.message').length === 2")
+    page.fill("#filter", "+919855000004")
+    page.wait_for_function("document.querySelectorAll('article.message').length === 1")
+    assert page.locator("article.message .phone").inner_text() == "+919855000004"
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#clear")
+    page.wait_for_function("document.querySelectorAll('article.message').length === 0")
+    remaining = [m["phone_number"] for m in messages(emulator)]
+    assert remaining == ["+919855000003"]
