@@ -59,3 +59,17 @@ def test_filter_and_clear(page, emulator, cognito):
     page.wait_for_function("document.querySelectorAll('article.message').length === 0")
     remaining = [m["phone_number"] for m in messages(emulator)]
     assert remaining == ["+919855000003"]
+
+
+def test_ten_thousand_messages_show_a_bounded_page(browser, emulator):
+    outbox = emulator.services.outbox
+    for number in range(10_000):
+        outbox.send_sms(f"+9198560{number:05d}", f"Your verification code is {number:06d}. ", "SignUp",
+                        code=f"{number:06d}")
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(emulator.url + "/")
+    page.wait_for_selector("#status:text('live')")
+    assert page.locator("article.message").count() == 200
+    assert page.locator("article.message .code").first.inner_text() == "009999"  # newest first
+    context.close()

@@ -235,3 +235,23 @@ def test_passwords_are_not_stored_in_plaintext(tmp_path):
     for name in os.listdir(tmp_path):
         with open(tmp_path / name, "rb") as handle:
             assert b"Unmistakable-Passw0rd!" not in handle.read()
+
+
+def test_alias_pool_confirming_a_taken_phone(emulator, cognito):
+    pool = cognito.create_user_pool(PoolName="aliases", AliasAttributes=["phone_number"],
+                                    AutoVerifiedAttributes=["phone_number"])["UserPool"]["Id"]
+    client = cognito.create_user_pool_client(UserPoolId=pool, ClientName="c")["UserPoolClient"]["ClientId"]
+    phone = "+919800000018"
+    for name in ("first", "second"):
+        cognito.sign_up(ClientId=client, Username=name, Password=PASSWORD,
+                        UserAttributes=[{"Name": "phone_number", "Value": phone}])
+    codes = [m["code"] for m in messages(emulator, phone)]
+    cognito.confirm_sign_up(ClientId=client, Username="first", ConfirmationCode=codes[0])
+    # The verified alias signs "first" in.
+    assert cognito.admin_get_user(UserPoolId=pool, Username=phone)["Username"] == "first"
+    assert error_of(cognito.confirm_sign_up, ClientId=client, Username="second", ConfirmationCode=codes[1]) == {
+        "Code": "AliasExistsException", "Status": 400, "Message": "An account with the given phone_number already exists."}
+    cognito.confirm_sign_up(ClientId=client, Username="second", ConfirmationCode=codes[1], ForceAliasCreation=True)
+    assert cognito.admin_get_user(UserPoolId=pool, Username=phone)["Username"] == "second"
+    assert error_of(cognito.sign_up, ClientId=client, Username=phone, Password=PASSWORD)["Message"] == (
+        "Username cannot be of phone number format, since user pool is configured for phone_number alias.")

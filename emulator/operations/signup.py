@@ -104,12 +104,29 @@ def confirm_sign_up(services: Services, request: dict) -> dict:
     if user["UserStatus"] != UNCONFIRMED:
         raise errors.NotAuthorizedException(f"User cannot be confirmed. Current status is {user['UserStatus']}")
     verification.check_code(services, pool, user, verification.SIGN_UP, request["ConfirmationCode"])
+    verified = verification.verification_attribute(pool, user)
+    _claim_alias(services, pool, user, verified, request.get("ForceAliasCreation", False))
     if not services.store.delete_codes(pool["Id"], user["Username"], verification.SIGN_UP):
         # A concurrent confirmation used the code first: a code works once.
         raise errors.ExpiredCodeException("Invalid code provided, please request a code again.")
-    user = confirm(services, pool, user, verified=verification.verification_attribute(pool, user))
+    user = confirm(services, pool, user, verified=verified)
     post_confirmation(services, pool, user, client["ClientId"], request.get("ClientMetadata") or {})
     return {}
+
+
+def _claim_alias(services: Services, pool: dict, user: dict, attribute: str | None, force: bool) -> None:
+    """In an AliasAttributes pool a verified phone or email signs in one user only: confirming it on a
+    second user is AliasExistsException, unless ForceAliasCreation moves the alias over."""
+    if attribute is None or attribute not in (pool.get("AliasAttributes") or []):
+        return
+    holders = [other for other in services.store.find_users(pool["Id"], attribute, user["Attributes"][attribute])
+               if other["Key"] != user["Key"] and other["Attributes"].get(f"{attribute}_verified") == "true"]
+    if holders and not force:
+        raise errors.AliasExistsException(f"An account with the given {attribute} already exists.")
+    for holder in holders:
+        holder["Attributes"][f"{attribute}_verified"] = "false"
+        holder["UserLastModifiedDate"] = services.clock.now()
+        services.store.replace_user(pool["Id"], holder)
 
 
 def confirm(services: Services, pool: dict, user: dict, verified: str | None) -> dict:
