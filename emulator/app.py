@@ -6,13 +6,17 @@ from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
 from emulator import cors, seed
+from emulator.services import lambda_env
 from emulator.control_api import control_api
+from emulator.jwks import jwks
+from emulator.lambda_api import lambda_api
 from emulator.operations import Services
 from emulator.protocol.api import cognito_api
 from emulator.services.clock import Clock
 from emulator.services.functions import FunctionRegistry
 from emulator.services.messages import Outbox
 from emulator.services.store import Store
+from emulator.services.tokens import TokenSigner
 from emulator.services.triggers import TriggerRunner
 from emulator.settings import Settings
 from emulator.web import web
@@ -23,13 +27,19 @@ EXTENSION = "cognito_emulator"
 def create_app(settings: Settings | None = None, *, seed_config: dict | None = None) -> Flask:
     """A ready emulator. The seed is `seed_config`, else the file `settings.config`, else the shipped default."""
     settings = settings or Settings()
+    lambda_env.install()  # before anything snapshots os.environ, so functions see their own variables
     config = seed_config if seed_config is not None else seed.load(settings.config)
+    config = seed.with_placeholders(config, settings.region, settings.account_id)
     store = Store.open(settings.data)
     clock = Clock(offset=store.get_meta("clock_offset", 0.0))
-    functions = FunctionRegistry(settings.region, settings.account_id)
+    functions = FunctionRegistry(
+        settings.region, settings.account_id, endpoint=lambda: settings.base_url, clock=clock.now,
+        recorder=lambda record: store.insert_trigger_invocation(record.get("pool_id"), record.get("username"), record),
+    )
     functions.load(config.get("functions", {}))
     services = Services(store=store, clock=clock, settings=settings, functions=functions,
-                        triggers=TriggerRunner(functions), outbox=Outbox(store, clock))
+                        triggers=TriggerRunner(functions), outbox=Outbox(store, clock),
+                        tokens=TokenSigner(store, lambda: settings.base_url))
     seeded = seed.apply(services, config)
 
     app = Flask(__name__)
@@ -39,6 +49,8 @@ def create_app(settings: Settings | None = None, *, seed_config: dict | None = N
     app.extensions["cognito_emulator_seeded"] = seeded
     app.register_blueprint(control_api)
     app.register_blueprint(web)
+    app.register_blueprint(jwks)
+    app.register_blueprint(lambda_api)
     app.register_blueprint(cognito_api)  # last: its POST rule matches every path
     cors.init_app(app, settings.host)
 

@@ -1,4 +1,5 @@
-"""The emulator's own endpoints, all under /_emulator/: health, the clock, the SMS and email inboxes.
+"""The emulator's own endpoints, all under /_emulator/: health, the clock, the SMS and email inboxes,
+the trigger invocations.
 
 Errors here use the same `{"__type", "message"}` shape as the Cognito endpoint.
 """
@@ -70,10 +71,24 @@ def _destination(value: str | None, key: str) -> str | None:
     return value
 
 
-def _inbox_arguments(allowed: set[str]):
+def _known_arguments(allowed: set[str]) -> None:
     unknown = set(request.args) - allowed
     if unknown:
         raise ValueError(f"Unknown parameter(s): {', '.join(sorted(unknown))}. Known: {', '.join(sorted(allowed))}.")
+
+
+def _listing_arguments(allowed: set[str]) -> tuple[int, int | None]:
+    """`since` and `latest` of a listing, after checking no unknown parameter was given."""
+    _known_arguments(allowed | {"since", "latest"})
+    try:
+        since = int(request.args.get("since", 0))
+        latest = request.args.get("latest")
+        latest = int(latest) if latest is not None else None
+    except ValueError:
+        since = latest = -1
+    if since < 0 or (latest is not None and latest < 1):
+        raise ValueError("since must be an id (>= 0) and latest a count (>= 1).")
+    return since, latest
 
 
 @control_api.get("/<any(sms, email):inbox>")
@@ -82,14 +97,9 @@ def list_inbox(inbox: str):
     (for polling); ?latest=N only the newest N."""
     medium, key, view = INBOXES[inbox]
     try:
-        _inbox_arguments({key, "since", "latest"})
-        since = int(request.args.get("since", 0))
-        latest = request.args.get("latest")
-        latest = int(latest) if latest is not None else None
-        if since < 0 or (latest is not None and latest < 1):
-            raise ValueError
+        since, latest = _listing_arguments({key})
     except ValueError as error:
-        return bad_request(str(error) or "since must be a message id (>= 0) and latest a count (>= 1).")
+        return bad_request(str(error))
     destination = _destination(request.args.get(key), key)
     messages = _services().store.list_messages(medium, destination, since, latest)
     return jsonify({"messages": [view(message) for message in messages]})
@@ -100,8 +110,28 @@ def clear_inbox(inbox: str):
     """Delete every message, or those of one destination."""
     medium, key, _ = INBOXES[inbox]
     try:
-        _inbox_arguments({key})
+        _known_arguments({key})
     except ValueError as error:
         return bad_request(str(error))
     deleted = _services().store.delete_messages(medium, _destination(request.args.get(key), key))
     return jsonify({"deleted": deleted})
+
+
+# -- trigger invocations ---------------------------------------------------------------
+
+
+@control_api.get("/triggers")
+def list_triggers():
+    """Every function invocation, newest last: function, trigger, triggerSource, event, response, error,
+    duration. ?username= one user's (the event's userName); ?since=<id>; ?latest=N."""
+    try:
+        since, latest = _listing_arguments({"username"})
+    except ValueError as error:
+        return bad_request(str(error))
+    invocations = _services().store.list_trigger_invocations(request.args.get("username"), since, latest)
+    return jsonify({"invocations": invocations})
+
+
+@control_api.delete("/triggers")
+def clear_triggers():
+    return jsonify({"deleted": _services().store.delete_trigger_invocations()})

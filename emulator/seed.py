@@ -6,8 +6,8 @@ A configuration file is JSON:
 
 Pools and clients are written in the API's own request shapes and validated
 against the same model. `Id` / `ClientId` pin identifiers so a front end's
-configuration survives restarts; `{region}` in an `Id` is replaced by the
-emulator's region. Without a pinned id, a pool is matched by `PoolName` and a
+configuration survives restarts. `{region}` and `{account_id}` anywhere are replaced by
+the emulator's region and account id. Without a pinned id, a pool is matched by `PoolName` and a
 client by `ClientName`.
 
 Applying is idempotent: a missing pool or client is created; an existing one has
@@ -54,8 +54,20 @@ def load(path: str | None) -> dict:
         config = json.loads(text)
     except (OSError, ValueError) as error:
         raise SeedError(f"cannot read configuration {path}: {error}") from None
-    if not isinstance(config, dict) or not isinstance(config.get("user_pools", []), list):
-        raise SeedError(f'{path}: expected {{"user_pools": [...]}}')
+    if (not isinstance(config, dict) or not isinstance(config.get("user_pools", []), list)
+            or not isinstance(config.get("functions", {}), dict)):
+        raise SeedError(f'{path}: expected {{"functions": {{...}}, "user_pools": [...]}}')
+    return config
+
+
+def with_placeholders(config, region: str, account_id: str):
+    """The configuration with `{region}` and `{account_id}` filled in, in every string."""
+    if isinstance(config, str):
+        return config.replace("{region}", region).replace("{account_id}", account_id)
+    if isinstance(config, list):
+        return [with_placeholders(item, region, account_id) for item in config]
+    if isinstance(config, dict):
+        return {key: with_placeholders(value, region, account_id) for key, value in config.items()}
     return config
 
 
@@ -74,7 +86,6 @@ def apply(services: Services, config: dict) -> list[SeededPool]:
         where = f"user_pools[{index}] ({entry.get('PoolName', '?')})"
         pool_id = entry.get("Id")
         if pool_id is not None:
-            pool_id = str(pool_id).replace("{region}", services.settings.region)
             _validated("DescribeUserPool", {"UserPoolId": pool_id}, where)
         request = _validated("CreateUserPool", {k: v for k, v in entry.items() if k not in ("Id", "Clients")}, where)
         pool = _apply_pool(services, request, pool_id, where)

@@ -14,7 +14,9 @@ from flask import Flask
 from waitress import wasyncore
 from waitress.server import create_server
 
-THREADS = 8
+# Trigger code calls back into the emulator (SNS, cognito-idp) while its own request holds a thread,
+# so there are threads to spare for those nested calls.
+THREADS = 32
 
 
 class Server:

@@ -9,6 +9,7 @@ from emulator.services.clock import Clock
 from emulator.services.functions import FunctionRegistry
 from emulator.services.messages import Outbox
 from emulator.services.store import Store
+from emulator.services.tokens import TokenSigner
 from emulator.services.triggers import TriggerRunner
 from emulator.settings import Settings
 
@@ -23,6 +24,7 @@ class Services:
     functions: FunctionRegistry
     triggers: TriggerRunner
     outbox: Outbox
+    tokens: TokenSigner
 
 
 Operation = Callable[[Services, dict], dict]

@@ -36,19 +36,20 @@ def require_app_client(services: Services, client_id: str) -> tuple[dict, dict]:
     return client, require_pool(services, client["UserPoolId"])
 
 
-def check_secret_hash(client: dict, username: str, secret_hash: str | None) -> None:
-    """SECRET_HASH = base64(HMAC-SHA256(client secret, username + client id)), for clients with a secret."""
+def check_secret_hash(client: dict, username: str | list[str], secret_hash: str | None) -> None:
+    """SECRET_HASH = base64(HMAC-SHA256(client secret, username + client id)), for clients with a secret.
+    A list of usernames accepts a hash made with any of them (a user's name and its aliases)."""
     secret = client.get("ClientSecret")
     if secret is None:
         return
     client_id = client["ClientId"]
     if not secret_hash:
         raise errors.NotAuthorizedException(f"Client {client_id} is configured for secret but secret was not received")
-    expected = base64.b64encode(
-        hmac.new(secret.encode(), (username + client_id).encode(), hashlib.sha256).digest()
-    ).decode()
-    if not hmac.compare_digest(expected, secret_hash):
-        raise errors.NotAuthorizedException(f"Unable to verify secret hash for client {client_id}")
+    for name in [username] if isinstance(username, str) else username:
+        expected = base64.b64encode(hmac.new(secret.encode(), (name + client_id).encode(), hashlib.sha256).digest())
+        if hmac.compare_digest(expected.decode(), secret_hash):
+            return
+    raise errors.NotAuthorizedException(f"Unable to verify secret hash for client {client_id}")
 
 
 def username_key(pool: dict, username: str) -> str:

@@ -11,11 +11,16 @@ or by bare name.
 
 from __future__ import annotations
 
+import copy
 import importlib
+import sys
 import time
+import traceback
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable
+
+from emulator.services import lambda_env
 
 Handler = Callable[[dict, Any], Any]
 
@@ -81,11 +86,19 @@ def function_name(reference: str) -> str:
     return reference
 
 
+# An invocation, as recorded for /_emulator/triggers.
+Recorder = Callable[[dict], None]
+
+
 class FunctionRegistry:
-    def __init__(self, region: str, account_id: str):
+    def __init__(self, region: str, account_id: str, endpoint: Callable[[], str] = lambda: "",
+                 recorder: Recorder | None = None, clock: Callable[[], float] = time.time):
         self._functions: dict[str, LambdaFunction] = {}
         self.region = region
         self.account_id = account_id
+        self._endpoint = endpoint
+        self._recorder = recorder
+        self._clock = clock
 
     def register(self, name: str, handler: str | Handler, environment: dict[str, str] | None = None) -> None:
         self._functions[name] = LambdaFunction(name, handler, dict(environment or {}))
@@ -106,8 +119,45 @@ class FunctionRegistry:
     def names(self) -> list[str]:
         return sorted(self._functions)
 
-    def invoke(self, reference: str, event: Any) -> Any:
-        """Run a function's handler with a Lambda-like context; its exceptions propagate."""
+    def environment(self, function: LambdaFunction) -> dict[str, str | None]:
+        """What a handler sees in os.environ: Lambda's variables, dummy credentials, boto3 pointed back
+        at this emulator, then the function's own variables."""
+        endpoint = self._endpoint()
+        variables: dict[str, str | None] = {
+            "AWS_REGION": self.region, "AWS_DEFAULT_REGION": self.region,
+            "AWS_ACCESS_KEY_ID": "AKIAEMULATOR", "AWS_SECRET_ACCESS_KEY": "emulator-secret",
+            "AWS_SESSION_TOKEN": None, "AWS_PROFILE": None, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": None,
+            "AWS_ENDPOINT_URL": endpoint, "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER": endpoint,
+            "AWS_ENDPOINT_URL_SNS": endpoint, "AWS_ENDPOINT_URL_LAMBDA": endpoint,
+            "AWS_LAMBDA_FUNCTION_NAME": function.name, "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "128",
+            "AWS_EXECUTION_ENV": f"AWS_Lambda_python{sys.version_info.major}.{sys.version_info.minor}",
+        }
+        variables.update(function.environment)
+        return variables
+
+    def invoke(self, reference: str, event: Any, trigger: dict | None = None) -> Any:
+        """Run a function's handler with a Lambda-like context and environment; its exceptions propagate.
+
+        `trigger` ({"trigger", "pool_id", "username"}) describes the Cognito trigger the call is for,
+        for the invocation record.
+        """
         function = self.get(reference)
-        handler = function.resolve()
-        return handler(event, LambdaContext(function, self.region, self.account_id))
+        record = {"function": function.name, **(trigger or {}), "event": copy.deepcopy(event), "response": None,
+                  "error": None,
+                  "started_at": self._clock()}
+        started = time.perf_counter()
+        try:
+            with lambda_env.overlaid(self.environment(function)):
+                handler = function.resolve()
+                result = handler(event, LambdaContext(function, self.region, self.account_id))
+            record["response"] = result
+            return result
+        except BaseException as error:
+            record["error"] = {"errorType": type(error).__name__, "errorMessage": str(error),
+                               "stackTrace": traceback.format_exception(error)[-6:]}
+            raise
+        finally:
+            record["duration_ms"] = round((time.perf_counter() - started) * 1000, 3)
+            if self._recorder is not None:
+                self._recorder(record)

@@ -94,6 +94,41 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX messages_by_destination ON messages(medium, destination, id);
     """,
+    """
+    CREATE TABLE signing_keys (
+        pool_id     TEXT NOT NULL,
+        token_use   TEXT NOT NULL,
+        kid         TEXT NOT NULL,
+        private_pem TEXT NOT NULL,
+        PRIMARY KEY (pool_id, token_use)
+    );
+    CREATE TABLE auth_sessions (
+        token      TEXT PRIMARY KEY,
+        pool_id    TEXT NOT NULL,
+        client_id  TEXT NOT NULL,
+        username   TEXT NOT NULL,
+        expires_at REAL NOT NULL,
+        data       TEXT NOT NULL
+    );
+    CREATE TABLE refresh_tokens (
+        token_hash TEXT PRIMARY KEY,
+        origin_jti TEXT NOT NULL UNIQUE,
+        pool_id    TEXT NOT NULL,
+        client_id  TEXT NOT NULL,
+        username   TEXT NOT NULL,
+        auth_time  REAL NOT NULL,
+        expires_at REAL NOT NULL,
+        revoked    INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX refresh_tokens_by_user ON refresh_tokens(pool_id, username);
+    CREATE TABLE trigger_invocations (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        pool_id     TEXT,
+        username    TEXT,
+        data        TEXT NOT NULL
+    );
+    CREATE INDEX trigger_invocations_by_user ON trigger_invocations(username, id);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -433,6 +468,96 @@ class Store:
                 return db.execute("DELETE FROM messages WHERE medium = ?", (medium,)).rowcount
             return db.execute("DELETE FROM messages WHERE medium = ? AND destination = ?",
                               (medium, destination)).rowcount
+
+    # -- signing keys: one RSA key per pool and token use --------------------------
+
+    def get_signing_keys(self, pool_id: str) -> dict[str, dict]:
+        rows = self._query("SELECT token_use, kid, private_pem FROM signing_keys WHERE pool_id = ?", (pool_id,))
+        return {row["token_use"]: {"kid": row["kid"], "private_pem": row["private_pem"]} for row in rows}
+
+    def add_signing_key(self, pool_id: str, token_use: str, kid: str, private_pem: str) -> dict:
+        """Keep the key unless another thread stored one first; returns the key in force."""
+        with self._transaction() as db:
+            db.execute("INSERT OR IGNORE INTO signing_keys(pool_id, token_use, kid, private_pem) VALUES (?, ?, ?, ?)",
+                       (pool_id, token_use, kid, private_pem))
+            row = db.execute("SELECT kid, private_pem FROM signing_keys WHERE pool_id = ? AND token_use = ?",
+                             (pool_id, token_use)).fetchone()
+            return {"kid": row["kid"], "private_pem": row["private_pem"]}
+
+    # -- auth sessions: single-use, expiring challenge state ---------------------------
+
+    def insert_auth_session(self, token: str, pool_id: str, client_id: str, username: str, expires_at: float,
+                            data: dict) -> None:
+        with self._transaction() as db:
+            db.execute("INSERT INTO auth_sessions(token, pool_id, client_id, username, expires_at, data)"
+                       " VALUES (?, ?, ?, ?, ?, ?)", (token, pool_id, client_id, username, expires_at, json.dumps(data)))
+
+    def take_auth_session(self, token: str) -> dict | None:
+        """Remove and return a session: of two requests with the same session, only one gets it."""
+        with self._transaction() as db:
+            row = db.execute("DELETE FROM auth_sessions WHERE token = ? RETURNING pool_id, client_id, username,"
+                             " expires_at, data", (token,)).fetchone()
+        if row is None:
+            return None
+        return {"pool_id": row["pool_id"], "client_id": row["client_id"], "username": row["username"],
+                "expires_at": row["expires_at"], **json.loads(row["data"])}
+
+    def delete_expired_auth_sessions(self, now: float) -> None:
+        with self._transaction() as db:
+            db.execute("DELETE FROM auth_sessions WHERE expires_at < ?", (now,))
+
+    # -- refresh tokens (stored as hashes) ---------------------------------------------
+
+    def insert_refresh_token(self, record: dict) -> None:
+        with self._transaction() as db:
+            db.execute("INSERT INTO refresh_tokens(token_hash, origin_jti, pool_id, client_id, username, auth_time,"
+                       " expires_at) VALUES (:token_hash, :origin_jti, :pool_id, :client_id, :username, :auth_time,"
+                       " :expires_at)", record)
+
+    def get_refresh_token(self, token_hash: str) -> dict | None:
+        rows = self._query("SELECT * FROM refresh_tokens WHERE token_hash = ?", (token_hash,))
+        return dict(rows[0]) if rows else None
+
+    def origin_revoked(self, origin_jti: str) -> bool:
+        """Whether the sign-in an access or ID token came from has been revoked (or signed out)."""
+        rows = self._query("SELECT revoked FROM refresh_tokens WHERE origin_jti = ?", (origin_jti,))
+        return bool(rows[0]["revoked"]) if rows else True
+
+    def revoke_refresh_token(self, token_hash: str) -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE refresh_tokens SET revoked = 1 WHERE token_hash = ?", (token_hash,))
+
+    def expire_refresh_token(self, token_hash: str, expires_at: float) -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE refresh_tokens SET expires_at = min(expires_at, ?) WHERE token_hash = ?",
+                       (expires_at, token_hash))
+
+    def revoke_user_tokens(self, pool_id: str, username: str) -> int:
+        with self._transaction() as db:
+            return db.execute("UPDATE refresh_tokens SET revoked = 1 WHERE pool_id = ? AND username = ? AND revoked = 0",
+                              (pool_id, username)).rowcount
+
+    # -- trigger invocations, for /_emulator/triggers -----------------------------------
+
+    def insert_trigger_invocation(self, pool_id: str | None, username: str | None, record: dict) -> int:
+        with self._transaction() as db:
+            return db.execute("INSERT INTO trigger_invocations(pool_id, username, data) VALUES (?, ?, ?)",
+                              (pool_id, username, json.dumps(record, default=repr))).lastrowid
+
+    def list_trigger_invocations(self, username: str | None = None, since: int = 0, latest: int | None = None
+                                 ) -> list[dict]:
+        sql, args = "SELECT id, data FROM trigger_invocations WHERE id > ?", [since]
+        if username is not None:
+            sql += " AND username = ?"
+            args.append(username)
+        if latest is not None:
+            sql = f"SELECT * FROM ({sql} ORDER BY id DESC LIMIT ?)"
+            args.append(latest)
+        return [{"id": row["id"], **json.loads(row["data"])} for row in self._query(sql + " ORDER BY id", tuple(args))]
+
+    def delete_trigger_invocations(self) -> int:
+        with self._transaction() as db:
+            return db.execute("DELETE FROM trigger_invocations").rowcount
 
     def integrity_check(self) -> str:
         return self._query("PRAGMA integrity_check")[0][0]

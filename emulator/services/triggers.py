@@ -37,17 +37,17 @@ class TriggerRunner:
         return bool((pool.get("LambdaConfig") or {}).get(trigger))
 
     def run(self, pool: dict, trigger: str, source: str, username: str, request: dict,
-            client_id: str | None = None) -> dict | None:
+            client_id: str | None = None, reference: str | None = None, version: str = "1") -> dict | None:
         """Invoke the pool's `trigger` and return the event's `response`; None when no function is wired.
 
         A raising function → UserLambdaValidationException "<trigger> failed with error <message>.";
         output that is not an event → InvalidLambdaResponseException.
         """
-        reference = (pool.get("LambdaConfig") or {}).get(trigger)
+        reference = reference or (pool.get("LambdaConfig") or {}).get(trigger)
         if not reference:
             return None
         event = {
-            "version": "1",
+            "version": version,
             "region": pool["Id"].split("_", 1)[0],
             "userPoolId": pool["Id"],
             "userName": username,
@@ -57,7 +57,8 @@ class TriggerRunner:
             "response": copy.deepcopy(EMPTY_RESPONSES.get(trigger, {})),
         }
         try:
-            result = self.functions.invoke(reference, event)
+            result = self.functions.invoke(reference, event, {"trigger": trigger, "trigger_source": source,
+                                                              "pool_id": pool["Id"], "username": username})
         except (FunctionNotFound, FunctionImportError) as error:
             log.error("%s: cannot invoke %s: %s", trigger, reference, error)
             raise errors.UnexpectedLambdaException(f"{trigger} invocation failed due to error ResourceNotFoundException.") from None

@@ -1,0 +1,36 @@
+"""`<issuer>/.well-known/jwks.json` and `openid-configuration`, where the issuer is this emulator's URL
+plus the pool id, so any JWT library can verify the emulator's tokens."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify
+
+from emulator.operations import Services
+
+jwks = Blueprint("jwks", __name__)
+
+
+def _pool_or_404(pool_id: str):
+    services: Services = current_app.extensions["cognito_emulator"]
+    if services.store.get_pool(pool_id) is None:
+        return services, (jsonify({"__type": "ResourceNotFoundException",
+                                   "message": f"User pool {pool_id} does not exist."}), 404)
+    return services, None
+
+
+@jwks.get("/<pool_id>/.well-known/jwks.json")
+def keys(pool_id: str):
+    services, missing = _pool_or_404(pool_id)
+    return missing or jsonify(services.tokens.jwks(pool_id))
+
+
+@jwks.get("/<pool_id>/.well-known/openid-configuration")
+def openid_configuration(pool_id: str):
+    services, missing = _pool_or_404(pool_id)
+    if missing:
+        return missing
+    issuer = services.tokens.issuer(pool_id)
+    return jsonify({"authorization_endpoint": issuer, "id_token_signing_alg_values_supported": ["RS256"],
+                    "issuer": issuer, "jwks_uri": f"{issuer}/.well-known/jwks.json",
+                    "response_types_supported": ["code", "id_token", "token id_token", "none"],
+                    "subject_types_supported": ["public"]})

@@ -1,0 +1,73 @@
+"""Lambda's Invoke API for the registered functions: what `boto3.client("lambda").invoke(...)` sends.
+
+    POST /2015-03-31/functions/<name or ARN>/invocations
+
+RequestResponse returns the function's JSON result; a function that raises answers 200 with
+`X-Amz-Function-Error: Unhandled` and Lambda's error payload; Event runs it in the background (202).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import traceback
+import uuid
+
+from flask import Blueprint, Response, current_app, request
+
+from emulator.operations import Services
+from emulator.services.functions import FunctionImportError, FunctionNotFound, function_arn, function_name
+
+lambda_api = Blueprint("lambda_api", __name__)
+
+
+def _error(status: int, code: str, message: str) -> Response:
+    body = json.dumps({"Type": "User", "message": message, "__type": code})
+    return Response(body, status=status, content_type="application/json",
+                    headers={"x-amzn-ErrorType": code, "x-amzn-RequestId": str(uuid.uuid4())})
+
+
+@lambda_api.post("/2015-03-31/functions/<path:reference>/invocations")
+def invoke(reference: str) -> Response:
+    services: Services = current_app.extensions["cognito_emulator"]
+    registry = services.functions
+    name = function_name(reference)
+    try:
+        registry.get(name)
+    except FunctionNotFound:
+        return _error(404, "ResourceNotFoundException",
+                      f"Function not found: {function_arn(registry.region, registry.account_id, name)}")
+    raw = request.get_data()
+    try:
+        payload = json.loads(raw) if raw.strip() else {}
+    except (ValueError, UnicodeDecodeError):
+        return _error(400, "InvalidRequestContentException", "Could not parse request body into json")
+    invocation_type = request.headers.get("X-Amz-Invocation-Type", "RequestResponse")
+    if invocation_type == "DryRun":
+        return Response(status=204)
+    if invocation_type == "Event":
+        threading.Thread(target=_run_quietly, args=(registry, name, payload), daemon=True).start()
+        return Response(status=202, headers={"x-amzn-RequestId": str(uuid.uuid4())})
+    headers = {"X-Amz-Executed-Version": "$LATEST", "x-amzn-RequestId": str(uuid.uuid4())}
+    try:
+        result = registry.invoke(name, payload)
+        body = json.dumps(result)
+    except FunctionImportError as error:
+        return _function_error(headers, "Runtime.ImportModuleError", str(error), [])
+    except Exception as error:  # the function's own failure: Lambda reports it in the payload
+        return _function_error(headers, type(error).__name__, str(error), traceback.format_exception(error)[1:])
+    return Response(body, status=200, content_type="application/json", headers=headers)
+
+
+def _function_error(headers: dict, error_type: str, message: str, stack: list[str]) -> Response:
+    body = json.dumps({"errorMessage": message, "errorType": error_type, "requestId": headers["x-amzn-RequestId"],
+                       "stackTrace": [line.rstrip() for line in stack]})
+    return Response(body, status=200, content_type="application/json",
+                    headers={**headers, "X-Amz-Function-Error": "Unhandled"})
+
+
+def _run_quietly(registry, name: str, payload) -> None:
+    try:
+        registry.invoke(name, payload)
+    except Exception:  # recorded by the registry; an Event invocation has nobody to tell
+        pass

@@ -1,0 +1,165 @@
+"""Issuing tokens after a successful sign-in or refresh, and checking the tokens clients send back."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+
+from emulator.operations.registry import Services
+from emulator.operations.user_pool_clients import validity_seconds
+from emulator.operations.users import username_key
+from emulator.protocol import errors
+from emulator.services.tokens import InvalidToken
+
+ADMIN_SCOPE = "aws.cognito.signin.user.admin"
+# Claims PreTokenGeneration cannot change (fact sheet §2.3).
+PROTECTED_CLAIMS = {"acr", "amr", "aud", "at_hash", "auth_time", "azp", "cognito:username", "exp", "iat", "identities",
+                    "iss", "jti", "nbf", "nonce", "origin_jti", "sub", "token_use", "client_id", "username", "scope",
+                    "event_id"}
+# Refresh tokens are opaque to clients; they look like Cognito's JWE, five base64url parts.
+REFRESH_HEADER = "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ"
+
+
+def hash_refresh_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _attribute_claims(user: dict) -> dict:
+    claims = {}
+    for name, value in user["Attributes"].items():
+        if name == "sub":
+            continue
+        if name in ("email_verified", "phone_number_verified"):
+            claims[name] = value == "true"  # booleans in tokens, strings in the API
+        elif name == "updated_at" and value.isdigit():
+            claims[name] = int(value)
+        else:
+            claims[name] = value
+    return claims
+
+
+def _pre_token_generation(services: Services, pool: dict, client: dict, user: dict, source: str,
+                          client_metadata: dict, id_claims: dict, access_claims: dict) -> None:
+    """Run PreTokenGeneration (V1_0: ID token only; V2_0/V3_0: both tokens and scopes) and apply its answer."""
+    lambda_config = pool.get("LambdaConfig") or {}
+    versioned = lambda_config.get("PreTokenGenerationConfig") or {}
+    reference = versioned.get("LambdaArn") or lambda_config.get("PreTokenGeneration")
+    if not reference:
+        return
+    version = versioned.get("LambdaVersion", "V1_0")
+    request = {"userAttributes": dict(user["Attributes"]),
+               "groupConfiguration": {"groupsToOverride": [], "iamRolesToOverride": [], "preferredRole": None},
+               "clientMetadata": client_metadata}
+    if version != "V1_0":
+        request["scopes"] = access_claims["scope"].split()
+    response = services.triggers.run(pool, "PreTokenGeneration", source, user["Username"], request, client["ClientId"],
+                                     reference=reference, version="1" if version == "V1_0" else "2") or {}
+    if version == "V1_0":
+        _apply_claims(id_claims, response.get("claimsOverrideDetails") or {})
+        return
+    details = response.get("claimsAndScopeOverrideDetails") or {}
+    _apply_claims(id_claims, details.get("idTokenGeneration") or {})
+    access = details.get("accessTokenGeneration") or {}
+    _apply_claims(access_claims, access)
+    scopes = [scope for scope in access_claims["scope"].split() if scope not in (access.get("scopesToSuppress") or [])]
+    scopes += [scope for scope in access.get("scopesToAdd") or [] if scope not in scopes]
+    access_claims["scope"] = " ".join(scopes)
+
+
+def _apply_claims(claims: dict, changes: dict) -> None:
+    if not isinstance(changes, dict):
+        raise errors.InvalidLambdaResponseException("Unrecognizable lambda output")
+    for name, value in (changes.get("claimsToAddOrOverride") or {}).items():
+        if name not in PROTECTED_CLAIMS:
+            claims[name] = value
+    for name in changes.get("claimsToSuppress") or []:  # suppressing wins over overriding
+        if name not in PROTECTED_CLAIMS:
+            claims.pop(name, None)
+
+
+def issue_tokens(services: Services, pool: dict, client: dict, user: dict, *, source: str, client_metadata: dict,
+                 refresh: dict | None = None) -> dict:
+    """AuthenticationResult for the user. `refresh` is the stored refresh token being used, if any:
+    the new tokens keep its sign-in time and origin."""
+    now = services.clock.now()
+    issued = int(now)
+    auth_time = int(refresh["auth_time"]) if refresh else issued
+    origin_jti = refresh["origin_jti"] if refresh else str(uuid.uuid4())
+    event_id = str(uuid.uuid4())
+    issuer = services.tokens.issuer(pool["Id"])
+    access_lifetime = validity_seconds(client, "AccessToken")
+    sub = user["Attributes"]["sub"]
+    id_claims = {"sub": sub, **_attribute_claims(user), "iss": issuer, "cognito:username": user["Username"],
+                 "origin_jti": origin_jti, "aud": client["ClientId"], "event_id": event_id, "token_use": "id",
+                 "auth_time": auth_time, "exp": issued + validity_seconds(client, "IdToken"), "iat": issued,
+                 "jti": str(uuid.uuid4())}
+    access_claims = {"sub": sub, "iss": issuer, "client_id": client["ClientId"], "origin_jti": origin_jti,
+                     "event_id": event_id, "token_use": "access", "scope": ADMIN_SCOPE, "auth_time": auth_time,
+                     "exp": issued + access_lifetime, "iat": issued, "jti": str(uuid.uuid4()),
+                     "username": user["Username"]}
+    _pre_token_generation(services, pool, client, user, source, client_metadata, id_claims, access_claims)
+    result = {"AccessToken": services.tokens.sign(pool["Id"], "access", access_claims),
+              "ExpiresIn": access_lifetime, "TokenType": "Bearer",
+              "IdToken": services.tokens.sign(pool["Id"], "id", id_claims)}
+    rotation = (client.get("RefreshTokenRotation") or {}).get("Feature") == "ENABLED"
+    if refresh is None:
+        result["RefreshToken"] = new_refresh_token(services, pool, client, user, auth_time, origin_jti)
+    elif rotation:
+        # The old token works for the grace period, then only the new one does.
+        grace = (client.get("RefreshTokenRotation") or {}).get("RetryGracePeriodSeconds", 0)
+        services.store.expire_refresh_token(refresh["token_hash"], now + grace)
+        result["RefreshToken"] = new_refresh_token(services, pool, client, user, auth_time, str(uuid.uuid4()))
+    return result
+
+
+def new_refresh_token(services: Services, pool: dict, client: dict, user: dict, auth_time: float,
+                      origin_jti: str) -> str:
+    token = ".".join([REFRESH_HEADER, *(secrets.token_urlsafe(size) for size in (192, 12, 96, 16))])
+    services.store.insert_refresh_token({
+        "token_hash": hash_refresh_token(token), "origin_jti": origin_jti, "pool_id": pool["Id"],
+        "client_id": client["ClientId"], "username": user["Username"], "auth_time": auth_time,
+        "expires_at": services.clock.now() + validity_seconds(client, "RefreshToken"),
+    })
+    return token
+
+
+def use_refresh_token(services: Services, pool: dict, client: dict, token: str) -> tuple[dict, dict]:
+    """The stored record and user behind a refresh token this client may use."""
+    record = services.store.get_refresh_token(hash_refresh_token(token))
+    if record is None or record["client_id"] != client["ClientId"] or record["pool_id"] != pool["Id"]:
+        raise errors.NotAuthorizedException("Invalid Refresh Token.")
+    if record["revoked"]:
+        raise errors.NotAuthorizedException("Refresh Token has been revoked")
+    if record["expires_at"] <= services.clock.now():
+        raise errors.NotAuthorizedException("Refresh Token has expired")
+    user = services.store.get_user(pool["Id"], username_key(pool, record["username"]))
+    if user is None:
+        raise errors.UserNotFoundException("User does not exist.")
+    if not user["Enabled"]:
+        raise errors.NotAuthorizedException("User is disabled.")
+    return record, user
+
+
+def user_of_access_token(services: Services, token: str) -> tuple[dict, dict, dict]:
+    """(pool, user, claims) for a valid access token: signature, expiry on the emulator clock,
+    revocation and scope all checked."""
+    try:
+        claims = services.tokens.verify(token, "access")
+    except InvalidToken:
+        raise errors.NotAuthorizedException("Invalid Access Token") from None
+    if claims.get("token_use") != "access":
+        raise errors.NotAuthorizedException("Invalid Access Token")
+    if not isinstance(claims.get("exp"), (int, float)) or claims["exp"] <= services.clock.now():
+        raise errors.NotAuthorizedException("Access Token has expired")
+    if services.store.origin_revoked(str(claims.get("origin_jti"))):
+        raise errors.NotAuthorizedException("Access Token has been revoked")
+    if ADMIN_SCOPE not in str(claims.get("scope", "")).split():
+        raise errors.NotAuthorizedException("Access Token does not have required scopes")
+    pool = services.store.get_pool(claims["iss"].rsplit("/", 1)[1])
+    user = services.store.get_user(pool["Id"], username_key(pool, claims.get("username", ""))) if pool else None
+    if user is None:
+        raise errors.UserNotFoundException("User does not exist.")
+    if not user["Enabled"]:
+        raise errors.NotAuthorizedException("User is disabled.")
+    return pool, user, claims

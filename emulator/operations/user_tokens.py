@@ -1,0 +1,65 @@
+"""Operations authorised by a token: GetUser, GlobalSignOut, RevokeToken, GetTokensFromRefreshToken,
+and the administrator's AdminUserGlobalSignOut."""
+
+from __future__ import annotations
+
+import hmac
+
+from emulator.operations import token_issue
+from emulator.operations.registry import Services, operation
+from emulator.operations.user_pools import require_pool
+from emulator.operations.users import attribute_list, require_app_client, require_user
+from emulator.protocol import errors
+
+
+@operation("GetUser")
+def get_user(services: Services, request: dict) -> dict:
+    _, user, _ = token_issue.user_of_access_token(services, request["AccessToken"])
+    return {"Username": user["Username"], "UserAttributes": attribute_list(user)}
+
+
+@operation("GlobalSignOut")
+def global_sign_out(services: Services, request: dict) -> dict:
+    """Revokes every refresh token of the user, and with them every access and ID token they issued."""
+    pool, user, _ = token_issue.user_of_access_token(services, request["AccessToken"])
+    services.store.revoke_user_tokens(pool["Id"], user["Username"])
+    return {}
+
+
+@operation("AdminUserGlobalSignOut")
+def admin_user_global_sign_out(services: Services, request: dict) -> dict:
+    pool = require_pool(services, request["UserPoolId"])
+    user = require_user(services, pool, request["Username"])
+    services.store.revoke_user_tokens(pool["Id"], user["Username"])
+    return {}
+
+
+def _check_client_secret(client: dict, given: str | None) -> None:
+    secret = client.get("ClientSecret")
+    if secret is not None and not hmac.compare_digest(secret, given or ""):
+        # Wording unconfirmed against real Cognito.
+        raise errors.NotAuthorizedException(f"Unable to verify secret for client {client['ClientId']}")
+
+
+@operation("RevokeToken")
+def revoke_token(services: Services, request: dict) -> dict:
+    """Revokes a refresh token and the tokens it issued. As OAuth token revocation (RFC 7009) asks, a token
+    that is unknown, or another client's, is answered with success and left alone."""
+    client, _ = require_app_client(services, request["ClientId"])
+    _check_client_secret(client, request.get("ClientSecret"))
+    if not client.get("EnableTokenRevocation", True):
+        raise errors.UnsupportedOperationException("Token revocation is not enabled for this app client.")
+    record = services.store.get_refresh_token(token_issue.hash_refresh_token(request["Token"]))
+    if record is not None and record["client_id"] == client["ClientId"]:
+        services.store.revoke_refresh_token(record["token_hash"])
+    return {}
+
+
+@operation("GetTokensFromRefreshToken")
+def get_tokens_from_refresh_token(services: Services, request: dict) -> dict:
+    client, pool = require_app_client(services, request["ClientId"])
+    _check_client_secret(client, request.get("ClientSecret"))
+    record, user = token_issue.use_refresh_token(services, pool, client, request["RefreshToken"])
+    result = token_issue.issue_tokens(services, pool, client, user, source="TokenGeneration_RefreshTokens",
+                                      client_metadata=request.get("ClientMetadata") or {}, refresh=record)
+    return {"AuthenticationResult": result}
