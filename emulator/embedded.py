@@ -33,7 +33,7 @@ class EmbeddedEmulator:
 
     @property
     def url(self) -> str:
-        return self.settings.base_url
+        return self.settings.listen_url
 
     @property
     def services(self) -> Services:

@@ -24,8 +24,13 @@ class Settings:
 
     @property
     def base_url(self) -> str:
+        """The URL clients use: --public-url, else where the emulator listens."""
         if self.public_url:
             return self.public_url.rstrip("/")
+        return self.listen_url
+
+    @property
+    def listen_url(self) -> str:
         host = self.host
         if host in ("0.0.0.0", "::", ""):
             host = "127.0.0.1"

@@ -1,0 +1,91 @@
+"""Password sign-in checked against the stored SRP verifier, the lockout, and the new-password challenge."""
+
+from tests.auth_helpers import CLIENT, PASSWORD, POOL, confirmed_user, verify
+from tests.conftest import error_of
+from tests.inbox import messages
+
+
+def password_sign_in(cognito, username, password, client=CLIENT):
+    return cognito.initiate_auth(ClientId=client, AuthFlow="USER_PASSWORD_AUTH",
+                                 AuthParameters={"USERNAME": username, "PASSWORD": password})
+
+
+def test_sign_in_with_the_sign_up_password(emulator, cognito):
+    confirmed_user(emulator, cognito, "+919888000001")
+    result = password_sign_in(cognito, "+919888000001", PASSWORD)["AuthenticationResult"]
+    assert verify(emulator, result["IdToken"])["phone_number"] == "+919888000001"
+    assert [m["origin"] for m in messages(emulator, "+919888000001")] == ["SignUp"]  # no second SMS
+
+
+def test_wrong_password_unknown_and_unconfirmed(emulator, cognito):
+    confirmed_user(emulator, cognito, "+919888000002")
+    assert error_of(password_sign_in, cognito, "+919888000002", "Wrong-Passw0rd!") == {
+        "Code": "NotAuthorizedException", "Status": 400, "Message": "Incorrect username or password."}
+    assert error_of(password_sign_in, cognito, "+919888000003", PASSWORD)["Code"] == "UserNotFoundException"
+    cognito.sign_up(ClientId=CLIENT, Username="+919888000004", Password=PASSWORD)
+    # Limbo: even a wrong password is told the user is not confirmed.
+    assert error_of(password_sign_in, cognito, "+919888000004", "Wrong-Passw0rd!") == {
+        "Code": "UserNotConfirmedException", "Status": 400, "Message": "User is not confirmed."}
+
+
+def test_flow_must_be_enabled(emulator, cognito):
+    custom_only = cognito.create_user_pool_client(UserPoolId=POOL, ClientName="otp-only",
+                                                  ExplicitAuthFlows=["ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])
+    confirmed_user(emulator, cognito, "+919888000005")
+    assert error_of(password_sign_in, cognito, "+919888000005", PASSWORD,
+                    client=custom_only["UserPoolClient"]["ClientId"]) == {
+        "Code": "InvalidParameterException", "Status": 400, "Message": "USER_PASSWORD_AUTH flow not enabled for this client"}
+    assert error_of(cognito.initiate_auth, ClientId=CLIENT, AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+                    AuthParameters={"USERNAME": "+919888000005", "PASSWORD": PASSWORD})["Message"] == (
+        "Initiate Auth method not supported.")
+    assert error_of(cognito.admin_initiate_auth, UserPoolId=POOL, ClientId=CLIENT, AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+                    AuthParameters={"USERNAME": "+919888000005", "PASSWORD": PASSWORD})["Message"] == (
+        "Auth flow not enabled for this client")
+    assert error_of(cognito.initiate_auth, ClientId=CLIENT, AuthFlow="USER_PASSWORD_AUTH",
+                    AuthParameters={"USERNAME": "+919888000005"})["Message"] == "Missing required parameter PASSWORD"
+
+
+def test_admin_password_flow(emulator, cognito):
+    client = cognito.create_user_pool_client(UserPoolId=POOL, ClientName="backend",
+                                             ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])
+    confirmed_user(emulator, cognito, "+919888000006")
+    result = cognito.admin_initiate_auth(UserPoolId=POOL, ClientId=client["UserPoolClient"]["ClientId"],
+                                         AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+                                         AuthParameters={"USERNAME": "+919888000006", "PASSWORD": PASSWORD})
+    assert result["AuthenticationResult"]["AccessToken"]
+
+
+def test_lockout_after_five_wrong_passwords(emulator, cognito):
+    confirmed_user(emulator, cognito, "+919888000007")
+    for _ in range(5):
+        assert error_of(password_sign_in, cognito, "+919888000007", "Wrong-Passw0rd!")["Message"] == "Incorrect username or password."
+    assert error_of(password_sign_in, cognito, "+919888000007", PASSWORD) == {
+        "Code": "NotAuthorizedException", "Status": 400, "Message": "Password attempts exceeded"}
+    emulator.services.clock.advance(2)
+    assert password_sign_in(cognito, "+919888000007", PASSWORD)["AuthenticationResult"]
+    assert error_of(password_sign_in, cognito, "+919888000007", "Wrong-Passw0rd!")["Message"] == "Incorrect username or password."
+
+
+def test_admin_created_user_sets_a_new_password(emulator, cognito):
+    cognito.admin_create_user(UserPoolId=POOL, Username="+919888000008", TemporaryPassword="Temp-Passw0rd!",
+                              MessageAction="SUPPRESS")
+    challenge = password_sign_in(cognito, "+919888000008", "Temp-Passw0rd!")
+    assert challenge["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
+    responses = {"USERNAME": "+919888000008", "NEW_PASSWORD": "weak"}
+    assert error_of(cognito.respond_to_auth_challenge, ClientId=CLIENT, ChallengeName="NEW_PASSWORD_REQUIRED",
+                    Session=challenge["Session"], ChallengeResponses=responses)["Code"] == "InvalidPasswordException"
+    challenge = password_sign_in(cognito, "+919888000008", "Temp-Passw0rd!")
+    responses["NEW_PASSWORD"] = "Chosen-Passw0rd!"
+    result = cognito.respond_to_auth_challenge(ClientId=CLIENT, ChallengeName="NEW_PASSWORD_REQUIRED",
+                                               Session=challenge["Session"], ChallengeResponses=responses)
+    assert result["AuthenticationResult"]["IdToken"]
+    assert cognito.admin_get_user(UserPoolId=POOL, Username="+919888000008")["UserStatus"] == "CONFIRMED"
+    assert password_sign_in(cognito, "+919888000008", "Chosen-Passw0rd!")["AuthenticationResult"]
+
+
+def test_temporary_password_expires(emulator, cognito):
+    cognito.admin_create_user(UserPoolId=POOL, Username="+919888000009", TemporaryPassword="Temp-Passw0rd!",
+                              MessageAction="SUPPRESS")
+    emulator.services.clock.advance(8 * 86400)
+    assert error_of(password_sign_in, cognito, "+919888000009", "Temp-Passw0rd!")["Message"] == (
+        "Temporary password has expired and must be reset by an administrator.")

@@ -1,0 +1,164 @@
+"""Tokens: RS256 JWTs with Cognito's claims, the JWKS, refresh, revocation, and every way a token is refused."""
+
+import base64
+import json
+
+import jwt
+import pytest
+import requests
+
+from emulator.embedded import EmbeddedEmulator
+from emulator.settings import Settings
+from tests.auth_helpers import CLIENT, POOL, confirmed_user, otp_sign_in, verify
+from tests.conftest import error_of
+
+
+@pytest.fixture
+def signed_in(emulator, cognito):
+    confirmed_user(emulator, cognito, "+919877000001")
+    return otp_sign_in(emulator, cognito, "+919877000001")
+
+
+def test_jwks_has_a_key_per_token_use(emulator, cognito, signed_in):
+    keys = requests.get(f"{emulator.url}/{POOL}/.well-known/jwks.json", timeout=5).json()["keys"]
+    assert len(keys) == 2 and keys[0]["kid"] != keys[1]["kid"]
+    assert all(key["alg"] == "RS256" and key["kty"] == "RSA" and key["use"] == "sig" and key["e"] == "AQAB" for key in keys)
+    id_kid = jwt.get_unverified_header(signed_in["IdToken"])["kid"]
+    access_kid = jwt.get_unverified_header(signed_in["AccessToken"])["kid"]
+    assert {id_kid, access_kid} == {key["kid"] for key in keys}
+    discovery = requests.get(f"{emulator.url}/{POOL}/.well-known/openid-configuration", timeout=5).json()
+    assert discovery["issuer"] == f"{emulator.url}/{POOL}"
+    assert discovery["jwks_uri"] == f"{emulator.url}/{POOL}/.well-known/jwks.json"
+    assert requests.get(f"{emulator.url}/us-east-1_nothere00/.well-known/jwks.json", timeout=5).status_code == 404
+
+
+def test_claims(emulator, cognito, signed_in):
+    user = cognito.admin_get_user(UserPoolId=POOL, Username="+919877000001")["Username"]
+    id_claims = verify(emulator, signed_in["IdToken"], audience=CLIENT)
+    assert id_claims["token_use"] == "id"
+    assert id_claims["cognito:username"] == id_claims["sub"] == user
+    assert id_claims["phone_number_verified"] is True
+    assert {"auth_time", "exp", "iat", "jti", "origin_jti", "event_id"} <= set(id_claims)
+    access = verify(emulator, signed_in["AccessToken"])
+    assert "aud" not in access
+    assert (access["token_use"], access["scope"], access["username"], access["client_id"]) == (
+        "access", "aws.cognito.signin.user.admin", user, CLIENT)
+    assert access["origin_jti"] == id_claims["origin_jti"] and access["jti"] != id_claims["jti"]
+    assert access["exp"] - access["iat"] == 3600
+
+
+def test_validity_comes_from_the_client(emulator, cognito):
+    client = cognito.create_user_pool_client(
+        UserPoolId=POOL, ClientName="short", ExplicitAuthFlows=["ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        AccessTokenValidity=5, IdTokenValidity=10, TokenValidityUnits={"AccessToken": "minutes", "IdToken": "minutes"},
+    )["UserPoolClient"]["ClientId"]
+    confirmed_user(emulator, cognito, "+919877000002")
+    tokens = otp_sign_in(emulator, cognito, "+919877000002", client=client)
+    assert tokens["ExpiresIn"] == 300
+    access, id_token = verify(emulator, tokens["AccessToken"]), verify(emulator, tokens["IdToken"])
+    assert (access["exp"] - access["iat"], id_token["exp"] - id_token["iat"]) == (300, 600)
+
+
+def test_expired_access_token_on_the_emulator_clock(emulator, cognito, signed_in):
+    emulator.services.clock.advance(3601)
+    assert error_of(cognito.get_user, AccessToken=signed_in["AccessToken"]) == {
+        "Code": "NotAuthorizedException", "Status": 400, "Message": "Access Token has expired"}
+
+
+def forge(token, header_changes=None, claim_changes=None, key=None):
+    header = {**jwt.get_unverified_header(token), **(header_changes or {})}
+    claims = {**jwt.decode(token, options={"verify_signature": False}), **(claim_changes or {})}
+    if key is not None:
+        return jwt.encode(claims, key, algorithm="RS256", headers=header)
+
+    def part(data):
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+    return f"{part(header)}.{part(claims)}.{token.split('.')[2]}"
+
+
+def test_refused_tokens(emulator, cognito, signed_in):
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    access = signed_in["AccessToken"]
+    stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    other_pool = cognito.create_user_pool(PoolName="other")["UserPool"]["Id"]
+    other_key = emulator.services.tokens._pool_keys(other_pool)["access"]["private"]
+    forgeries = [
+        forge(access, claim_changes={"username": "someone-else"}),  # tampered payload
+        forge(access, {"alg": "none"}).rsplit(".", 1)[0] + ".",  # alg none
+        forge(access, key=stranger),  # a key that is not the pool's
+        forge(access, key=other_key),  # another pool's key
+        signed_in["IdToken"],  # an ID token is not an access token
+        "abc.def.ghi",
+    ]
+    for forged in forgeries:
+        assert error_of(cognito.get_user, AccessToken=forged) == {
+            "Code": "NotAuthorizedException", "Status": 400, "Message": "Invalid Access Token"}
+
+
+def test_refresh_keeps_the_sign_in_and_issues_no_new_refresh_token(emulator, cognito, signed_in):
+    emulator.services.clock.advance(600)
+    refreshed = cognito.initiate_auth(ClientId=CLIENT, AuthFlow="REFRESH_TOKEN_AUTH",
+                                      AuthParameters={"REFRESH_TOKEN": signed_in["RefreshToken"]})
+    result = refreshed["AuthenticationResult"]
+    assert "RefreshToken" not in result
+    before, after = verify(emulator, signed_in["IdToken"]), verify(emulator, result["IdToken"])
+    assert after["auth_time"] == before["auth_time"] and after["origin_jti"] == before["origin_jti"]
+    assert after["iat"] >= before["iat"] + 600 and after["jti"] != before["jti"]
+    from_operation = cognito.get_tokens_from_refresh_token(RefreshToken=signed_in["RefreshToken"], ClientId=CLIENT)
+    assert verify(emulator, from_operation["AuthenticationResult"]["AccessToken"])["token_use"] == "access"
+
+
+def test_refresh_token_errors(emulator, cognito, signed_in):
+    assert error_of(cognito.initiate_auth, ClientId=CLIENT, AuthFlow="REFRESH_TOKEN_AUTH",
+                    AuthParameters={"REFRESH_TOKEN": "not-a-token"}) == {
+        "Code": "NotAuthorizedException", "Status": 400, "Message": "Invalid Refresh Token."}
+    other = cognito.create_user_pool_client(UserPoolId=POOL, ClientName="other")["UserPoolClient"]["ClientId"]
+    assert error_of(cognito.get_tokens_from_refresh_token, RefreshToken=signed_in["RefreshToken"],
+                    ClientId=other)["Message"] == "Invalid Refresh Token."
+    emulator.services.clock.advance(30 * 86400 + 1)
+    assert error_of(cognito.get_tokens_from_refresh_token, RefreshToken=signed_in["RefreshToken"],
+                    ClientId=CLIENT)["Message"] == "Refresh Token has expired"
+
+
+def test_rotation_returns_a_new_refresh_token(emulator, cognito):
+    client = cognito.create_user_pool_client(
+        UserPoolId=POOL, ClientName="rotating", ExplicitAuthFlows=["ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        RefreshTokenRotation={"Feature": "ENABLED", "RetryGracePeriodSeconds": 0})["UserPoolClient"]["ClientId"]
+    confirmed_user(emulator, cognito, "+919877000003")
+    first = otp_sign_in(emulator, cognito, "+919877000003", client=client)["RefreshToken"]
+    second = cognito.get_tokens_from_refresh_token(RefreshToken=first, ClientId=client)["AuthenticationResult"]["RefreshToken"]
+    assert second != first
+    emulator.services.clock.advance(1)
+    assert error_of(cognito.get_tokens_from_refresh_token, RefreshToken=first, ClientId=client)["Code"] == "NotAuthorizedException"
+    assert cognito.get_tokens_from_refresh_token(RefreshToken=second, ClientId=client)["AuthenticationResult"]
+
+
+def test_revoke_token_and_admin_global_sign_out(emulator, cognito, signed_in):
+    cognito.revoke_token(Token=signed_in["RefreshToken"], ClientId=CLIENT)
+    assert error_of(cognito.get_user, AccessToken=signed_in["AccessToken"])["Message"] == "Access Token has been revoked"
+    assert cognito.revoke_token(Token="unknown-token", ClientId=CLIENT)["ResponseMetadata"]["HTTPStatusCode"] == 200
+    second = otp_sign_in(emulator, cognito, "+919877000001")
+    assert cognito.get_user(AccessToken=second["AccessToken"])
+    cognito.admin_user_global_sign_out(UserPoolId=POOL, Username="+919877000001")
+    assert error_of(cognito.get_user, AccessToken=second["AccessToken"])["Message"] == "Access Token has been revoked"
+
+
+def test_deleted_or_disabled_user(emulator, cognito, signed_in):
+    cognito.admin_disable_user(UserPoolId=POOL, Username="+919877000001")
+    assert error_of(cognito.get_user, AccessToken=signed_in["AccessToken"])["Message"] == "User is disabled."
+    cognito.admin_delete_user(UserPoolId=POOL, Username="+919877000001")
+    assert error_of(cognito.get_user, AccessToken=signed_in["AccessToken"])["Code"] == "UserNotFoundException"
+
+
+def test_keys_and_tokens_survive_a_restart(tmp_path):
+    settings = Settings(data=str(tmp_path), port=0)
+    with EmbeddedEmulator(settings) as first:
+        cognito = first.client()
+        confirmed_user(first, cognito, "+919877000004")
+        tokens = otp_sign_in(first, cognito, "+919877000004")
+        kids = [key["kid"] for key in first.services.tokens.jwks(POOL)["keys"]]
+    with EmbeddedEmulator(Settings(data=str(tmp_path), port=0, public_url=first.url)) as second:
+        assert [key["kid"] for key in second.services.tokens.jwks(POOL)["keys"]] == kids
+        assert second.client().get_user(AccessToken=tokens["AccessToken"])["Username"]
