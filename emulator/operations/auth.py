@@ -16,7 +16,7 @@ from emulator.operations.user_pool_clients import require_client
 from emulator.operations.user_pools import require_pool
 from emulator.operations.users import (
     CONFIRMED, FORCE_CHANGE_PASSWORD, UNCONFIRMED, check_password_policy, check_secret_hash, find_user,
-    require_app_client, set_password,
+    hides_user_existence, require_app_client, set_password,
 )
 from emulator.protocol import errors
 from emulator.services import passwords
@@ -101,10 +101,6 @@ def _require_flow(client: dict, flow: str) -> None:
     raise errors.InvalidParameterException("Auth flow not enabled for this client")  # wording unconfirmed for CUSTOM_AUTH
 
 
-def _hides_users(client: dict) -> bool:
-    return client.get("PreventUserExistenceErrors") == "ENABLED"
-
-
 def _check_user_can_sign_in(user: dict) -> None:
     if user["UserStatus"] == UNCONFIRMED:
         raise errors.UserNotConfirmedException("User is not confirmed.")
@@ -128,7 +124,7 @@ def _pre_authentication(services: Services, pool: dict, client: dict, user: dict
                         client_metadata: dict, user_not_found: bool) -> None:
     request = {"userAttributes": event_attributes(pool, user), "validationData": client_metadata,
                "clientMetadata": client_metadata}
-    if _hides_users(client):
+    if hides_user_existence(client):
         request["userNotFound"] = user_not_found
     try:
         services.triggers.run(pool, "PreAuthentication", "PreAuthentication_Authentication", username, request,
@@ -181,7 +177,7 @@ def _start_custom(services: Services, pool: dict, client: dict, given: str, para
     if not services.triggers.configured(pool, "DefineAuthChallenge"):
         raise errors.InvalidParameterException("Custom auth lambda trigger is not configured for the user pool.")
     user = find_user(services, pool, given)
-    if user is None and not _hides_users(client):
+    if user is None and not hides_user_existence(client):
         raise errors.UserNotFoundException("User does not exist.")
     if user is not None:
         _check_user_can_sign_in(user)
@@ -197,7 +193,7 @@ def _next_round(services: Services, pool: dict, client: dict, user: dict | None,
                 client_metadata: dict) -> dict:
     """Ask DefineAuthChallenge what comes next, and do it."""
     base = {"userAttributes": event_attributes(pool, user), "session": entries, "clientMetadata": client_metadata}
-    if _hides_users(client):
+    if hides_user_existence(client):
         base["userNotFound"] = user is None
     decision = services.triggers.run(pool, "DefineAuthChallenge", "DefineAuthChallenge_Authentication", username,
                                      dict(base), client["ClientId"])
@@ -253,7 +249,7 @@ def _respond(services: Services, pool: dict, client: dict, request: dict) -> dic
     verify_request = {"userAttributes": event_attributes(pool, user),
                       "privateChallengeParameters": session["private"], "challengeAnswer": answer,
                       "clientMetadata": client_metadata}
-    if _hides_users(client):
+    if hides_user_existence(client):
         verify_request["userNotFound"] = user is None
     verdict = services.triggers.run(pool, "VerifyAuthChallengeResponse", "VerifyAuthChallengeResponse_Authentication",
                                     session["username"], verify_request, client["ClientId"])
@@ -274,7 +270,7 @@ def _password_sign_in(services: Services, pool: dict, client: dict, given: str, 
                       client_metadata: dict) -> dict:
     user = find_user(services, pool, given)
     if user is None:
-        if _hides_users(client):
+        if hides_user_existence(client):
             raise errors.NotAuthorizedException(INCORRECT)
         raise errors.UserNotFoundException("User does not exist.")
     # Not confirmed is said even to a wrong password (AWS confirms this is intended).

@@ -6,7 +6,7 @@ from emulator.operations import verification
 from emulator.operations.registry import Services, operation
 from emulator.operations.users import (
     CONFIRMED, UNCONFIRMED, check_password_policy, check_required_attributes, check_secret_hash, checked_attributes,
-    find_user, new_user, new_username, require_app_client, set_password, unique_attributes,
+    find_user, hides_user_existence, new_user, new_username, require_app_client, set_password, unique_attributes,
 )
 from emulator.protocol import errors
 from emulator.services.store import AttributeTaken, UsernameTaken
@@ -27,8 +27,11 @@ def _user_not_found_for_client() -> errors.CognitoError:
     return errors.UserNotFoundException("Username/client id combination not found.")
 
 
-def _hides_users(client: dict) -> bool:
-    return client.get("PreventUserExistenceErrors") == "ENABLED"
+def _client_and_user(services: Services, request: dict) -> tuple[dict, dict, dict | None]:
+    """The app client, its pool and the user named in a Confirm/Resend request (None if there is none)."""
+    client, pool = require_app_client(services, request["ClientId"])
+    check_secret_hash(client, request["Username"], request.get("SecretHash"))
+    return client, pool, find_user(services, pool, request["Username"])
 
 
 @operation("SignUp")
@@ -92,11 +95,9 @@ def sign_up(services: Services, request: dict) -> dict:
 
 @operation("ConfirmSignUp")
 def confirm_sign_up(services: Services, request: dict) -> dict:
-    client, pool = require_app_client(services, request["ClientId"])
-    check_secret_hash(client, request["Username"], request.get("SecretHash"))
-    user = find_user(services, pool, request["Username"])
+    client, pool, user = _client_and_user(services, request)
     if user is None:
-        if _hides_users(client):
+        if hides_user_existence(client):
             # PreventUserExistenceErrors: answer as for a wrong code (unconfirmed against real Cognito).
             raise errors.CodeMismatchException("Invalid verification code provided, please try again.")
         raise _user_not_found_for_client()
@@ -148,11 +149,9 @@ def post_confirmation(services: Services, pool: dict, user: dict, client_id: str
 
 @operation("ResendConfirmationCode")
 def resend_confirmation_code(services: Services, request: dict) -> dict:
-    client, pool = require_app_client(services, request["ClientId"])
-    check_secret_hash(client, request["Username"], request.get("SecretHash"))
-    user = find_user(services, pool, request["Username"])
+    client, pool, user = _client_and_user(services, request)
     if user is None:
-        if _hides_users(client):
+        if hides_user_existence(client):
             # A simulated destination, so the answer does not reveal that nobody is there.
             given = request["Username"]
             medium = "phone_number" if given.startswith("+") else "email"

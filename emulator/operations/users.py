@@ -52,6 +52,11 @@ def check_secret_hash(client: dict, username: str | list[str], secret_hash: str 
     raise errors.NotAuthorizedException(f"Unable to verify secret hash for client {client_id}")
 
 
+def hides_user_existence(client: dict) -> bool:
+    """PreventUserExistenceErrors: ENABLED, answers must not tell whether a user exists."""
+    return client.get("PreventUserExistenceErrors") == "ENABLED"
+
+
 def username_key(pool: dict, username: str) -> str:
     """How a username is looked up: lowercased in a case-insensitive pool."""
     case_sensitive = (pool.get("UsernameConfiguration") or {}).get("CaseSensitive", True)
