@@ -69,3 +69,14 @@ def test_memory_data_keeps_nothing(spawn):
     second = spawn("--data", ":memory:").wait_ready()
     names = [p["Name"] for p in client_for_url(second.url).list_user_pools(MaxResults=60)["UserPools"]]
     assert names == ["otp-demo"]
+
+
+def test_the_trace_keeps_the_newest_ten_thousand(tmp_path):
+    from emulator.services.store import KEPT_INVOCATIONS
+
+    store = Store.open(":memory:")
+    for number in range(KEPT_INVOCATIONS + 1000):
+        store.insert_trigger_invocation(None, "u", {"n": number})
+    kept = store.list_trigger_invocations()
+    assert len(kept) == KEPT_INVOCATIONS
+    assert kept[-1]["n"] == KEPT_INVOCATIONS + 999

@@ -147,6 +147,8 @@ class AttributeTaken(StoreError):
         self.attribute = attribute
 
 
+KEPT_INVOCATIONS = 10_000
+
 # User attributes kept in columns of their own, for look-ups and filters.
 USER_COLUMNS = ("phone_number", "email", "preferred_username")
 
@@ -540,9 +542,13 @@ class Store:
     # -- trigger invocations, for /_emulator/triggers -----------------------------------
 
     def insert_trigger_invocation(self, pool_id: str | None, username: str | None, record: dict) -> int:
+        """Record an invocation; only the newest KEPT_INVOCATIONS are kept, so the trace cannot grow without end."""
         with self._transaction() as db:
-            return db.execute("INSERT INTO trigger_invocations(pool_id, username, data) VALUES (?, ?, ?)",
-                              (pool_id, username, json.dumps(record, default=repr))).lastrowid
+            new_id = db.execute("INSERT INTO trigger_invocations(pool_id, username, data) VALUES (?, ?, ?)",
+                                (pool_id, username, json.dumps(record, default=repr))).lastrowid
+            if new_id % 1000 == 0:
+                db.execute("DELETE FROM trigger_invocations WHERE id <= ?", (new_id - KEPT_INVOCATIONS,))
+            return new_id
 
     def list_trigger_invocations(self, username: str | None = None, since: int = 0, latest: int | None = None
                                  ) -> list[dict]:
