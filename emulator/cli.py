@@ -35,6 +35,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Handlers create boto3 clients; botocore's own notes about where it found credentials are noise here.
+    logging.getLogger("botocore").setLevel(max(logging.WARNING, logging.getLogger().level))
     settings = Settings(host=args.host, port=args.port, data=args.data, config=args.config, region=args.region,
                         public_url=args.public_url)
     if args.host not in LOOPBACK and not args.host.startswith("127."):
