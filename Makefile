@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 ARGS   ?=
 PYTEST_ARGS ?=
 
-.PHONY: run test clean
+.PHONY: run test demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ run: $(VENV)/.installed-run
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Start an emulator, tell every scenario against it step by step, stop it.
+demo: $(VENV)/.installed-run
+	$(BIN)/python -m scenarios --demo
 
 clean:
 	rm -rf $(VENV) .pytest_cache *.egg-info

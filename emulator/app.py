@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None, *, seed_config: dict | None = N
     app.json.sort_keys = False
     app.extensions[EXTENSION] = services
     app.extensions["cognito_emulator_seeded"] = seeded
+    app.extensions["cognito_emulator_config"] = config
     app.register_blueprint(control_api)
     app.register_blueprint(web)
     app.register_blueprint(jwks)
@@ -65,3 +66,14 @@ def create_app(settings: Settings | None = None, *, seed_config: dict | None = N
 
 def services_of(app: Flask) -> Services:
     return app.extensions[EXTENSION]
+
+
+def reset(app: Flask) -> None:
+    """Back to the state right after start: no users, messages, sessions or tokens, the configured
+    functions only, the clock at wall time, and the seed applied afresh. For test isolation."""
+    services = services_of(app)
+    config = app.extensions["cognito_emulator_config"]
+    services.store.reset()
+    services.clock.reset()
+    services.functions.load(config.get("functions", {}), replace=True)
+    app.extensions["cognito_emulator_seeded"] = seed.apply(services, config)

@@ -13,7 +13,7 @@ import dataclasses
 import boto3
 import botocore.config
 
-from emulator.app import create_app, services_of
+from emulator.app import create_app, reset, services_of
 from emulator.operations import Services
 from emulator.server import Server
 from emulator.settings import Settings
@@ -48,6 +48,10 @@ class EmbeddedEmulator:
             config=botocore.config.Config(retries={"max_attempts": 1, "mode": "standard"}, **config),
             **DUMMY_CREDENTIALS,
         )
+
+    def reset(self) -> None:
+        """Back to a fresh state (see emulator.app.reset); milliseconds for an in-memory emulator."""
+        reset(self.app)
 
     def stop(self) -> None:
         self.server.close()

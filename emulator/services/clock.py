@@ -30,3 +30,8 @@ class Clock:
         with self._lock:
             self._offset += seconds
             return self._offset
+
+    def reset(self) -> None:
+        """Back to wall-clock time (a fresh emulator state, not time running backwards within one)."""
+        with self._lock:
+            self._offset = 0.0

@@ -103,8 +103,10 @@ class FunctionRegistry:
     def register(self, name: str, handler: str | Handler, environment: dict[str, str] | None = None) -> None:
         self._functions[name] = LambdaFunction(name, handler, dict(environment or {}))
 
-    def load(self, declarations: dict) -> None:
-        """Register the configuration's `functions` map."""
+    def load(self, declarations: dict, replace: bool = False) -> None:
+        """Register the configuration's `functions` map; `replace` forgets every other function first."""
+        if replace:
+            self._functions.clear()
         for name, declaration in declarations.items():
             if isinstance(declaration, str):
                 declaration = {"handler": declaration}

@@ -565,6 +565,13 @@ class Store:
         with self._transaction() as db:
             return db.execute("DELETE FROM trigger_invocations").rowcount
 
+    def reset(self) -> None:
+        """Forget everything but the signing keys (pool ids of a seed are stable, and keys are slow to make)."""
+        with self._transaction() as db:
+            for table in ("users", "codes", "attempts", "messages", "auth_sessions", "refresh_tokens",
+                          "trigger_invocations", "user_pool_clients", "user_pools", "meta"):
+                db.execute(f"DELETE FROM {table}")
+
     def integrity_check(self) -> str:
         return self._query("PRAGMA integrity_check")[0][0]
 

@@ -1,0 +1,79 @@
+"""`python -m scenarios [NAME ...] --endpoint URL`: run scenarios against a running emulator.
+
+`--demo` starts an emulator of its own (in memory, on a free port), runs them, and stops it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import requests
+
+import scenarios.stories  # noqa: F401  (registers the scenarios)
+from scenarios.app import Emulator
+from scenarios.story import SCENARIOS, Printer, run_scenario
+
+DEFAULT_ENDPOINT = os.environ.get("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", "http://127.0.0.1:9229")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m scenarios", description=__doc__.split("\n")[0])
+    parser.add_argument("names", nargs="*", metavar="NAME", help="scenarios to run (default: all)")
+    parser.add_argument("--endpoint", default=DEFAULT_ENDPOINT, help=f"the emulator (default {DEFAULT_ENDPOINT})")
+    parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
+    parser.add_argument("--demo", action="store_true", help="start an emulator of its own, run, stop it")
+    args = parser.parse_args(argv)
+    if args.list:
+        for scenario in SCENARIOS.values():
+            print(f"{scenario.name:<16} {scenario.summary}")
+        return 0
+    unknown = [name for name in args.names if name not in SCENARIOS]
+    if unknown:
+        parser.error(f"unknown scenario(s): {', '.join(unknown)}; see --list")
+    chosen = [SCENARIOS[name] for name in args.names] if args.names else list(SCENARIOS.values())
+    printer = Printer(sys.stdout, color=sys.stdout.isatty())
+    process = None
+    if args.demo:
+        process, args.endpoint = start_emulator()
+    try:
+        try:
+            app = Emulator(args.endpoint)
+        except Exception as error:  # most often: nothing listening there
+            print(f"cannot use the emulator at {args.endpoint}: {error}", file=sys.stderr)
+            return 2
+        results = [run_scenario(scenario, app, printer) for scenario in chosen]
+        printer.summary(results)
+        print(f"SMS inbox: {args.endpoint}/   trigger trace: {args.endpoint}/_emulator/triggers")
+        return 0 if all(result.passed for result in results) else 1
+    finally:
+        if process is not None:
+            process.terminate()
+            process.wait(10)
+
+
+def start_emulator() -> tuple[subprocess.Popen, str]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    endpoint = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen([sys.executable, "-m", "emulator", "--data", ":memory:", "--port", str(port),
+                                "--log-level", "WARNING"], stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{endpoint}/_emulator/health", timeout=1).ok:
+                print(f"emulator started at {endpoint}")
+                return process, endpoint
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    process.kill()
+    raise SystemExit("the emulator did not start within 30 seconds")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
