@@ -7,6 +7,8 @@ calls and work once. Also the password flows, the new-password challenge and ref
 
 from __future__ import annotations
 
+import base64
+import hmac
 import json
 import secrets
 
@@ -31,8 +33,11 @@ ALLOWED_BY = {
     "USER_PASSWORD_AUTH": {"ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH"},
     "ADMIN_USER_PASSWORD_AUTH": {"ALLOW_ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"},
     "ADMIN_NO_SRP_AUTH": {"ALLOW_ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"},
+    # A client with only legacy values allows SRP as well.
+    "USER_SRP_AUTH": {"ALLOW_USER_SRP_AUTH", "ADMIN_NO_SRP_AUTH", "USER_PASSWORD_AUTH"},
 }
 PASSWORD_FLOWS = {False: {"USER_PASSWORD_AUTH"}, True: {"ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"}}
+PASSWORD_VERIFIER = "PASSWORD_VERIFIER"
 REFRESH_FLOWS = {"REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"}
 LOCKOUT_AFTER = 5
 LOCKOUT_MAX_SECONDS = 900
@@ -73,14 +78,24 @@ def _initiate(services: Services, pool: dict, client: dict, request: dict, admin
     client_metadata = request.get("ClientMetadata") or {}
     if flow in REFRESH_FLOWS:
         return _refresh(services, pool, client, params, client_metadata)
-    if flow != "CUSTOM_AUTH" and flow not in PASSWORD_FLOWS[admin]:
+    if flow not in ("CUSTOM_AUTH", "USER_SRP_AUTH") and flow not in PASSWORD_FLOWS[admin]:
         raise errors.InvalidParameterException("Initiate Auth method not supported.")
     _require_flow(client, flow)
     username = _required(params, "USERNAME")
     check_secret_hash(client, username, params.get("SECRET_HASH"))
     if flow == "CUSTOM_AUTH":
         return _start_custom(services, pool, client, username, params, client_metadata)
-    return _password_sign_in(services, pool, client, username, _required(params, "PASSWORD"), client_metadata)
+    if flow == "USER_SRP_AUTH":
+        srp_a = _required(params, "SRP_A")
+        user = _user_for_password(services, pool, client, username, client_metadata)
+        return _srp_challenge(services, pool, client, user, srp_a, flow, [])
+    password = _required(params, "PASSWORD")
+    user = _user_for_password(services, pool, client, username, client_metadata)
+    stored = user.get("Password")
+    if stored is None or not passwords.password_matches(pool["Id"], user["Username"], password, stored):
+        _record_failure(services, pool, user, services.clock.now())
+        raise errors.NotAuthorizedException(INCORRECT)
+    return _password_accepted(services, pool, client, user, client_metadata)
 
 
 def _required(params: dict, name: str) -> str:
@@ -183,14 +198,17 @@ def _start_custom(services: Services, pool: dict, client: dict, given: str, para
         _check_user_can_sign_in(user)
     username = user["Username"] if user else given
     _pre_authentication(services, pool, client, user, username, client_metadata, user is None)
-    if params.get("CHALLENGE_NAME") == "SRP_A" or params.get("SRP_A"):
-        raise errors.InvalidParameterException("CUSTOM_AUTH starting with SRP_A is not supported by the emulator yet.")
     # InitiateAuth passes ClientMetadata to PreAuthentication only, not to the custom auth triggers (§2.4).
+    if params.get("CHALLENGE_NAME") == "SRP_A":
+        # Amplify's CUSTOM_WITH_SRP: the password first (an SRP_A round already passed), then the custom rounds.
+        srp_a = _required(params, "SRP_A")
+        entries = [{"challengeName": "SRP_A", "challengeResult": True, "challengeMetadata": None}]
+        return _next_round(services, pool, client, user, username, entries, {}, srp_a=srp_a)
     return _next_round(services, pool, client, user, username, [], {})
 
 
 def _next_round(services: Services, pool: dict, client: dict, user: dict | None, username: str, entries: list,
-                client_metadata: dict) -> dict:
+                client_metadata: dict, srp_a: str | None = None) -> dict:
     """Ask DefineAuthChallenge what comes next, and do it."""
     base = {"userAttributes": event_attributes(pool, user), "session": entries, "clientMetadata": client_metadata}
     if hides_user_existence(client):
@@ -206,6 +224,10 @@ def _next_round(services: Services, pool: dict, client: dict, user: dict | None,
     if decision.get("failAuthentication"):
         raise errors.NotAuthorizedException(INCORRECT)
     challenge = decision.get("challengeName")
+    if challenge == PASSWORD_VERIFIER and srp_a is not None:
+        if user is None:
+            raise errors.NotAuthorizedException(INCORRECT)
+        return _srp_challenge(services, pool, client, user, srp_a, "CUSTOM_AUTH", entries)
     if challenge != CUSTOM_CHALLENGE:
         raise errors.InvalidLambdaResponseException("Unrecognizable lambda output")
     created = services.triggers.run(pool, "CreateAuthChallenge", "CreateAuthChallenge_Authentication", username,
@@ -231,7 +253,14 @@ def _respond(services: Services, pool: dict, client: dict, request: dict) -> dic
     client_metadata = request.get("ClientMetadata") or {}
     given = _required(responses, "USERNAME")
     check_secret_hash(client, given, responses.get("SECRET_HASH"))
-    session = _take_session(services, pool, client, request.get("Session"))
+    token = request.get("Session")
+    if request["ChallengeName"] == PASSWORD_VERIFIER:
+        # pycognito sends no Session here: the SECRET_BLOCK names the sign-in.
+        block = _required(responses, "PASSWORD_CLAIM_SECRET_BLOCK")
+        if token and token != block:
+            raise errors.NotAuthorizedException("Invalid session for the user.")
+        token = block
+    session = _take_session(services, pool, client, token)
     if request["ChallengeName"] != session["challenge"]:
         raise errors.InvalidParameterException(
             f"Invalid challenge name: expected {session['challenge']}, got {request['ChallengeName']}."
@@ -245,6 +274,8 @@ def _respond(services: Services, pool: dict, client: dict, request: dict) -> dic
         _check_user_can_sign_in(user)
     if session["challenge"] == NEW_PASSWORD_REQUIRED:
         return _set_new_password(services, pool, client, user, responses, client_metadata)
+    if session["challenge"] == PASSWORD_VERIFIER:
+        return _check_password_claim(services, pool, client, user, session, responses, client_metadata)
     answer = _required(responses, "ANSWER")
     verify_request = {"userAttributes": event_attributes(pool, user),
                       "privateChallengeParameters": session["private"], "challengeAnswer": answer,
@@ -266,8 +297,8 @@ def _respond(services: Services, pool: dict, client: dict, request: dict) -> dic
 # -- passwords --------------------------------------------------------------------------
 
 
-def _password_sign_in(services: Services, pool: dict, client: dict, given: str, password: str,
-                      client_metadata: dict) -> dict:
+def _user_for_password(services: Services, pool: dict, client: dict, given: str, client_metadata: dict) -> dict:
+    """The user a password (plain or SRP) sign-in is for, once every check before the password passed."""
     user = find_user(services, pool, given)
     if user is None:
         if hides_user_existence(client):
@@ -275,31 +306,87 @@ def _password_sign_in(services: Services, pool: dict, client: dict, given: str, 
         raise errors.UserNotFoundException("User does not exist.")
     # Not confirmed is said even to a wrong password (AWS confirms this is intended).
     _check_user_can_sign_in(user)
-    now = services.clock.now()
-    lockout = user.get("Lockout") or {}
-    if lockout.get("until", 0) > now:
+    if (user.get("Lockout") or {}).get("until", 0) > services.clock.now():
         raise errors.NotAuthorizedException("Password attempts exceeded")
     _pre_authentication(services, pool, client, user, user["Username"], client_metadata, False)
-    stored = user.get("Password")
-    if stored is None or not passwords.password_matches(pool["Id"], user["Username"], password, stored):
-        _record_failure(services, pool, user, now)
-        raise errors.NotAuthorizedException(INCORRECT)
-    if lockout:
-        user = _fresh(services, pool, user)
-        user.pop("Lockout", None)
+    return user
+
+
+def _password_accepted(services: Services, pool: dict, client: dict, user: dict, client_metadata: dict) -> dict:
+    """The password was right: clear the lockout, then tokens, or the new-password challenge."""
+    user = _fresh(services, pool, user)
+    if user.pop("Lockout", None) is not None:
         services.store.replace_user(pool["Id"], user)
     if user["UserStatus"] == FORCE_CHANGE_PASSWORD:
+        stored = user["Password"]
         validity_days = pool["Policies"]["PasswordPolicy"].get("TemporaryPasswordValidityDays", 7)
-        if stored.get("temporary") and now > stored.get("set_at", now) + validity_days * 86400:
+        if stored.get("temporary") and services.clock.now() > stored.get("set_at", 0) + validity_days * 86400:
             raise errors.NotAuthorizedException("Temporary password has expired and must be reset by an administrator.")
         session = _new_session(services, pool, client, user["Username"], {
             "challenge": NEW_PASSWORD_REQUIRED, "entries": [], "private": {}, "metadata": None, "user_key": user["Key"],
         })
-        visible = {k: v for k, v in user["Attributes"].items() if k not in ("sub",) and not k.endswith("_verified")}
+        visible = {k: v for k, v in user["Attributes"].items() if k != "sub" and not k.endswith("_verified")}
         return {"ChallengeName": NEW_PASSWORD_REQUIRED, "Session": session,
                 "ChallengeParameters": {"USER_ID_FOR_SRP": user["Username"], "requiredAttributes": "[]",
                                         "userAttributes": json.dumps(visible)}}
     return _finish(services, pool, client, user, client_metadata)
+
+
+def _srp_challenge(services: Services, pool: dict, client: dict, user: dict, srp_a: str, flow: str,
+                   entries: list) -> dict:
+    """PASSWORD_VERIFIER with the server's SRP values. The SECRET_BLOCK is the key of the stored sign-in
+    state, so a client that sends no Session back (pycognito) still finds it."""
+    try:
+        a_value = int(srp_a, 16)
+    except ValueError:
+        raise errors.InvalidParameterException("SRP_A is not a hexadecimal number.") from None  # wording unconfirmed
+    if a_value % passwords.N == 0:
+        raise errors.NotAuthorizedException(INCORRECT)
+    stored = user.get("Password")
+    if stored is None:
+        raise errors.NotAuthorizedException(INCORRECT)
+    b_value, b_public = passwords.srp_server_values(stored["verifier"])
+    secret_block = base64.b64encode(secrets.token_bytes(96)).decode()
+    now = services.clock.now()
+    services.store.delete_expired_auth_sessions(now)
+    services.store.insert_auth_session(secret_block, pool["Id"], client["ClientId"], user["Username"],
+                                       now + client.get("AuthSessionValidity", 3) * 60, {
+        "challenge": PASSWORD_VERIFIER, "flow": flow, "entries": entries, "private": {}, "metadata": None,
+        "user_key": user["Key"], "srp": {"A": srp_a, "B": format(b_public, "x"), "b": format(b_value, "x")},
+    })
+    response = {"ChallengeName": PASSWORD_VERIFIER, "ChallengeParameters": {
+        "SALT": stored["salt"], "SECRET_BLOCK": secret_block, "SRP_B": format(b_public, "x"),
+        "USERNAME": user["Username"], "USER_ID_FOR_SRP": user["Username"]}}
+    if flow == "CUSTOM_AUTH":
+        response["Session"] = secret_block
+    return response
+
+
+def _check_password_claim(services: Services, pool: dict, client: dict, user: dict, session: dict, responses: dict,
+                          client_metadata: dict) -> dict:
+    signature = _required(responses, "PASSWORD_CLAIM_SIGNATURE")
+    timestamp = _required(responses, "TIMESTAMP")
+    srp = session["srp"]
+    try:
+        key = passwords.srp_session_key(int(srp["A"], 16), int(srp["B"], 16), int(srp["b"], 16),
+                                        user["Password"]["verifier"])
+        expected = passwords.password_claim_signature(key, pool["Id"], user["Username"],
+                                                      responses["PASSWORD_CLAIM_SECRET_BLOCK"], timestamp)
+    except ValueError:  # u = 0, or a secret block that is not base64
+        expected = ""
+    if not expected or not hmac.compare_digest(expected.encode(), signature.encode()):
+        # A wrong password ends the sign-in here, in the custom flow too (unconfirmed whether Cognito
+        # instead tells DefineAuthChallenge with challengeResult false).
+        _record_failure(services, pool, user, services.clock.now())
+        raise errors.NotAuthorizedException(INCORRECT)
+    if session.get("flow") == "CUSTOM_AUTH":
+        user = _fresh(services, pool, user)
+        if user.pop("Lockout", None) is not None:
+            services.store.replace_user(pool["Id"], user)
+        entries = [*session["entries"], {"challengeName": PASSWORD_VERIFIER, "challengeResult": True,
+                                         "challengeMetadata": None}]
+        return _next_round(services, pool, client, user, user["Username"], entries, client_metadata)
+    return _password_accepted(services, pool, client, user, client_metadata)
 
 
 def _fresh(services: Services, pool: dict, user: dict) -> dict:

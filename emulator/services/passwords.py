@@ -7,6 +7,7 @@ A plain password sign-in is checked by recomputing v from the password.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import secrets
@@ -63,3 +64,34 @@ def make_verifier(pool_id: str, username: str, password: str) -> dict:
 def password_matches(pool_id: str, username: str, password: str, stored: dict) -> bool:
     candidate = pow(G, private_key(pool_id, username, password, stored["salt"]), N)
     return hmac.compare_digest(format(candidate, "x"), stored["verifier"])
+
+
+# -- SRP sign-in, the server's side (fact sheet §7.2) -------------------------------------
+
+
+def srp_server_values(verifier_hex: str) -> tuple[int, int]:
+    """(b, B): the server's secret and public values for one SRP sign-in."""
+    verifier = int(verifier_hex, 16)
+    while True:
+        b = secrets.randbits(256)
+        B = (K * verifier + pow(G, b, N)) % N
+        if B != 0:
+            return b, B
+
+
+def srp_session_key(A: int, B: int, b: int, verifier_hex: str) -> bytes:
+    """K, the key both sides derive: S = (A · v^u)^b mod N, then Cognito's one-block HKDF."""
+    u = int(hex_hash(pad_hex(A) + pad_hex(B)), 16)
+    if u == 0:
+        raise ValueError("u is zero")
+    S = pow(A * pow(int(verifier_hex, 16), u, N) % N, b, N)
+    prk = hmac.new(bytes.fromhex(pad_hex(u)), bytes.fromhex(pad_hex(S)), hashlib.sha256).digest()
+    return hmac.new(prk, b"Caldera Derived Key\x01", hashlib.sha256).digest()[:16]
+
+
+def password_claim_signature(key: bytes, pool_id: str, user_id_for_srp: str, secret_block_b64: str,
+                             timestamp: str) -> str:
+    """base64(HMAC-SHA256(K, poolName | USER_ID_FOR_SRP | SECRET_BLOCK bytes | TIMESTAMP))."""
+    message = (pool_name(pool_id).encode() + user_id_for_srp.encode() + base64.b64decode(secret_block_b64)
+               + timestamp.encode())
+    return base64.b64encode(hmac.new(key, message, hashlib.sha256).digest()).decode()
