@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from emulator import cors, seed
@@ -60,6 +60,12 @@ def create_app(settings: Settings | None = None, *, seed_config: dict | None = N
         # Never an HTML error page: 404s, 405s and 413s are JSON too.
         name = "".join(word.capitalize() for word in (error.name or "Error").split())
         return jsonify({"__type": name, "message": error.description}), error.code
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        # The Cognito endpoint answers its own errors; this is for everything else (pages, control endpoints).
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        return jsonify({"__type": "InternalErrorException", "message": "Internal server error."}), 500
 
     return app
 

@@ -1,15 +1,63 @@
-"""Pages for people: the live SMS inbox (the home page) and the pools with their clients."""
+"""Pages for people: the live SMS inbox (the home page), users, the trigger trace, pools and clients, the clock.
+
+Server-rendered with Jinja (autoescaped) plus a little plain JavaScript. Actions are POSTs that go
+through the same operations the API uses, then redirect back.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+import datetime
+import json
+from urllib.parse import urlsplit
 
-from emulator.operations import Services
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
-web = Blueprint("web", __name__)
+from emulator.operations import OPERATIONS, Services
+from emulator.protocol import errors
+from emulator.services.functions import function_name
 
-# The inbox page shows at most this many messages, however many the inbox holds.
+web = Blueprint("web", __name__, static_folder="static", static_url_path="/_emulator/static")
+
+# The inbox page shows at most this many messages, however many the inbox holds; likewise users and invocations.
 INBOX_PAGE_SIZE = 200
+USERS_PAGE_SIZE = 500
+TRACE_PAGE_SIZE = 200
+USER_ACTIONS = {"confirm": "AdminConfirmSignUp", "disable": "AdminDisableUser", "enable": "AdminEnableUser",
+                "delete": "AdminDeleteUser"}
+
+
+def _services() -> Services:
+    return current_app.extensions["cognito_emulator"]
+
+
+def _all_pools() -> list[dict]:
+    pools, cursor = [], 0
+    while cursor is not None:
+        page, cursor = _services().store.list_pools(60, cursor)
+        pools.extend(page)
+    return pools
+
+
+def _when(epoch: float) -> str:
+    return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds)
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{seconds} seconds"
+
+
+@web.before_request
+def same_origin_posts():
+    """A page's POST must come from the emulator's own pages, not from another site in the browser."""
+    if request.method == "POST":
+        origin = request.headers.get("Origin") or request.headers.get("Referer")
+        if origin and urlsplit(origin).netloc != request.host:
+            abort(403, "Cross-site form posts are refused.")
 
 
 @web.get("/")
@@ -17,13 +65,112 @@ def inbox():
     return render_template("inbox.html", page_size=INBOX_PAGE_SIZE)
 
 
+def _users_context() -> dict:
+    pools = _all_pools()
+    pool_id = request.args.get("pool") or (pools[0]["Id"] if pools else None)
+    users, more = [], False
+    if pool_id:
+        now = _services().clock.now()
+        page, cursor = _services().store.list_users(pool_id, USERS_PAGE_SIZE)
+        more = cursor is not None
+        for user in page:
+            users.append({**user, "created": _when(user["UserCreateDate"]),
+                          "limbo_for": _duration(now - user["UserCreateDate"])})
+    return {"pools": pools, "pool_id": pool_id, "users": users, "more": more}
+
+
+@web.get("/users")
+def users():
+    return render_template("users.html", **_users_context())
+
+
+@web.get("/users/table")
+def users_table():
+    return render_template("users_table.html", **_users_context())
+
+
+@web.post("/users/<pool_id>/<path:username>/<any(confirm, disable, enable, delete):action>")
+def user_action(pool_id: str, username: str, action: str):
+    try:
+        OPERATIONS[USER_ACTIONS[action]](_services(), {"UserPoolId": pool_id, "Username": username})
+    except errors.CognitoError as error:
+        abort(400, f"{error.code}: {error.message}")
+    return redirect(url_for("web.users", pool=pool_id), code=303)
+
+
+@web.get("/trace")
+def trace():
+    username = request.args.get("username") or None
+    invocations = _services().store.list_trigger_invocations(username, latest=TRACE_PAGE_SIZE)
+    for call in invocations:
+        call["when"] = _when(call["started_at"]) if call.get("started_at") else ""
+    return render_template("trace.html", invocations=list(reversed(invocations)), username=username)
+
+
 @web.get("/pools")
 def pools():
-    services: Services = current_app.extensions["cognito_emulator"]
-    all_pools = []
-    cursor = 0
-    while cursor is not None:
-        page, cursor = services.store.list_pools(60, cursor)
-        all_pools.extend(page)
-    clients = {pool["Id"]: services.store.list_clients(pool["Id"], 60)[0] for pool in all_pools}
-    return render_template("pools.html", pools=all_pools, clients=clients, endpoint=services.settings.base_url)
+    services = _services()
+    described = []
+    for pool in _all_pools():
+        lambda_config = pool.get("LambdaConfig") or {}
+        triggers = [(trigger, function_name(reference)) for trigger, reference in lambda_config.items()
+                    if isinstance(reference, str)]
+        described.append({**pool, "triggers": triggers, "user_count": services.store.count_users(pool["Id"])})
+    clients = {pool["Id"]: services.store.list_clients(pool["Id"], 60)[0] for pool in described}
+    return render_template("pools.html", pools=described, clients=clients, endpoint=services.settings.base_url,
+                           snippets=lambda pool, client: client_snippets(services.settings.base_url, pool, client))
+
+
+def client_snippets(endpoint: str, pool: dict, client: dict) -> list[tuple[str, str]]:
+    """Configuration a front end or test needs to use this pool and client."""
+    pool_id, client_id, region = pool["Id"], client["ClientId"], pool["Id"].split("_", 1)[0]
+    login = "phone: true" if "phone_number" in (pool.get("UsernameAttributes") or []) else "username: true"
+    amplify = (
+        'import { Amplify } from "aws-amplify";\n\n'
+        "Amplify.configure({\n  Auth: {\n    Cognito: {\n"
+        f'      userPoolId: "{pool_id}",\n      userPoolClientId: "{client_id}",\n'
+        f'      userPoolEndpoint: "{endpoint}",\n      loginWith: {{ {login} }},\n    }},\n  }},\n}});'
+    )
+    identity_js = (
+        'import { CognitoUserPool } from "amazon-cognito-identity-js";\n\n'
+        f'const userPool = new CognitoUserPool({{\n  UserPoolId: "{pool_id}",\n  ClientId: "{client_id}",\n'
+        f'  endpoint: "{endpoint}",\n}});'
+    )
+    boto3 = (
+        "import boto3\n\n"
+        f'cognito = boto3.client("cognito-idp", endpoint_url="{endpoint}", region_name="{region}",\n'
+        '                       aws_access_key_id="x", aws_secret_access_key="x")\n'
+        f'POOL_ID, CLIENT_ID = "{pool_id}", "{client_id}"'
+    )
+    environment = (
+        f"export AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER={endpoint}\n"
+        f"export AWS_REGION={region} AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x\n"
+        f"export USER_POOL_ID={pool_id} USER_POOL_CLIENT_ID={client_id}"
+    )
+    return [("Amplify v6", amplify), ("amazon-cognito-identity-js", identity_js), ("boto3", boto3),
+            ("Environment variables", environment)]
+
+
+@web.get("/clock")
+def clock():
+    services = _services()
+    return render_template("clock.html", now=_when(services.clock.now()), offset=_duration(services.clock.offset))
+
+
+@web.post("/clock")
+def advance_clock():
+    try:
+        seconds = float(request.form.get("seconds", ""))
+    except ValueError:
+        abort(400, "seconds must be a number")
+    if not 0 <= seconds <= 10 * 365 * 86400:
+        abort(400, "seconds must be between 0 and ten years")
+    services = _services()
+    services.clock.advance(seconds)
+    services.store.set_meta("clock_offset", services.clock.offset)
+    return redirect(url_for("web.clock"), code=303)
+
+
+@web.app_template_filter("pretty_json")
+def pretty_json(value) -> str:
+    return json.dumps(value, indent=2, default=repr)

@@ -109,3 +109,15 @@ def spawn():
     for process in started:
         if process.process.poll() is None:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium through Playwright (skips without it; see tests/browser.py)."""
+    from tests.browser import launch, require_browser
+
+    sync_playwright = require_browser()
+    with sync_playwright() as playwright:
+        running = launch(playwright)
+        yield running
+        running.close()

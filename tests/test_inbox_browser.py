@@ -2,18 +2,8 @@
 
 import pytest
 
-from tests.browser import launch, require_browser
 from tests.inbox import latest_code, messages
 from tests.test_signup import sign_up
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_playwright = require_browser()
-    with sync_playwright() as playwright:
-        running = launch(playwright)
-        yield running
-        running.close()
 
 
 @pytest.fixture

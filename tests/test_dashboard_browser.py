@@ -1,0 +1,122 @@
+"""The dashboard in a real browser: users and their states, the trigger trace, pools, the clock, phone width.
+Also takes the screenshots in docs/ (written there when UPDATE_SCREENSHOTS=1)."""
+
+import os
+
+import pytest
+
+from tests.auth_helpers import CLIENT, POOL, confirmed_user, otp_sign_in
+from tests.conftest import ROOT
+from tests.inbox import latest_code
+
+SCREENSHOTS = os.path.join(ROOT, "docs", "screenshots")
+
+
+@pytest.fixture
+def page(browser, emulator):
+    context = browser.new_context(viewport={"width": 1100, "height": 800},
+                                  permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())  # "Delete this user?" and the like
+    yield page
+    context.close()
+
+
+def username_of(cognito, phone):
+    return cognito.admin_get_user(UserPoolId=POOL, Username=phone)["Username"]
+
+
+def test_users_change_state_live_and_actions_work(page, emulator, cognito):
+    page.goto(f"{emulator.url}/users")
+    cognito.sign_up(ClientId=CLIENT, Username="+919722000001", Password="Generated-Passw0rd!")
+    row = page.locator(f"tr.user[data-username='{username_of(cognito, '+919722000001')}']")
+    row.wait_for(timeout=5000)  # appears without reloading
+    assert row.locator(".status").inner_text() == "UNCONFIRMED"
+    assert "in limbo for" in row.locator(".limbo").inner_text()
+    cognito.confirm_sign_up(ClientId=CLIENT, Username="+919722000001",
+                            ConfirmationCode=latest_code(emulator, "+919722000001"))
+    page.wait_for_function("document.querySelector('tr.user .status').textContent === 'CONFIRMED'", timeout=5000)
+
+    cognito.sign_up(ClientId=CLIENT, Username="+919722000002", Password="Generated-Passw0rd!")
+    second = username_of(cognito, "+919722000002")
+    page.reload()
+    page.click(f"tr.user[data-username='{second}'] button.confirm")
+    assert page.locator(f"tr.user[data-username='{second}'] .status").inner_text() == "CONFIRMED"
+    assert cognito.admin_get_user(UserPoolId=POOL, Username=second)["UserStatus"] == "CONFIRMED"
+    page.click(f"tr.user[data-username='{second}'] button.disable")
+    assert cognito.admin_get_user(UserPoolId=POOL, Username=second)["Enabled"] is False
+    page.click(f"tr.user[data-username='{second}'] button.delete")
+    assert page.locator(f"tr.user[data-username='{second}']").count() == 0
+    with pytest.raises(cognito.exceptions.UserNotFoundException):
+        cognito.admin_get_user(UserPoolId=POOL, Username=second)
+
+
+def test_trace_shows_an_otp_sign_in_with_its_events(page, emulator, cognito):
+    confirmed_user(emulator, cognito, "+919722000003")
+    cognito.admin_update_user_attributes(UserPoolId=POOL, Username="+919722000003",
+                                         UserAttributes=[{"Name": "given_name", "Value": "<script>window.__ran=1</script>"}])
+    otp_sign_in(emulator, cognito, "+919722000003")
+    page.goto(f"{emulator.url}/trace?username={username_of(cognito, '+919722000003')}")
+    functions = page.locator(".invocation").evaluate_all("cards => cards.map(card => card.dataset.function)")
+    assert functions == ["define-auth-challenge", "verify-auth-challenge-response", "create-auth-challenge",
+                         "define-auth-challenge"]  # newest first
+    first = page.locator(".invocation").last
+    first.locator("summary").click()
+    event = first.locator("pre.event").inner_text()
+    assert '"triggerSource": "DefineAuthChallenge_Authentication"' in event
+    assert '"given_name": "<script>window.__ran=1</script>"' in event  # shown as text
+    assert page.evaluate("window.__ran") is None
+
+
+def test_a_failed_invocation_shows_its_error(page, emulator, cognito):
+    def broken(event, context):
+        raise RuntimeError("define is down")
+
+    emulator.services.functions.register("define-auth-challenge", broken)
+    confirmed_user(emulator, cognito, "+919722000004")
+    with pytest.raises(cognito.exceptions.UserLambdaValidationException):
+        cognito.initiate_auth(ClientId=CLIENT, AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": "+919722000004"})
+    page.goto(f"{emulator.url}/trace")
+    card = page.locator(".invocation").first
+    assert card.locator(".outcome").inner_text() == "failed"
+    assert card.locator(".error").inner_text() == "RuntimeError: define is down"
+
+
+def test_pools_page_has_copyable_configuration(page, emulator):
+    page.goto(f"{emulator.url}/pools")
+    pool = page.locator(f"section.pool[data-pool-id='{POOL}']")
+    assert "DefineAuthChallenge → define-auth-challenge" in pool.inner_text()
+    pool.locator("summary", has_text="Amplify v6").click()
+    pool.locator("button[data-copy-from]").first.click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert f'userPoolEndpoint: "{emulator.url}"' in copied and CLIENT in copied
+
+
+def test_clock_page_advances_time(page, emulator):
+    page.goto(f"{emulator.url}/clock")
+    page.click("text=+1 hour (tokens expire)")
+    assert page.locator("#offset").inner_text() == "1 hour"
+    assert emulator.services.clock.offset == 3600
+
+
+def test_pages_fit_a_phone_and_screenshots(browser, emulator, cognito):
+    phones = ["+919722000005", "+14155550106"]
+    confirmed_user(emulator, cognito, phones[0])
+    cognito.sign_up(ClientId=CLIENT, Username=phones[1], Password="Generated-Passw0rd!")
+    otp_sign_in(emulator, cognito, phones[0])
+    pages = {"inbox": "/", "users": "/users", "trace": "/trace", "pools": "/pools", "clock": "/clock"}
+    directory = SCREENSHOTS if os.environ.get("UPDATE_SCREENSHOTS") == "1" else None
+    for width, suffix in ((1100, ""), (390, "-phone")):
+        context = browser.new_context(viewport={"width": width, "height": 760})
+        page = context.new_page()
+        for name, path in pages.items():
+            page.goto(emulator.url + path)
+            page.wait_for_load_state("networkidle")
+            if name == "trace":
+                page.locator(".invocation summary").first.click()
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{path} is wider than {width}px"
+            if directory and (not suffix or name in ("inbox", "users")):
+                os.makedirs(directory, exist_ok=True)
+                page.screenshot(path=os.path.join(directory, f"{name}{suffix}.png"))
+        context.close()
