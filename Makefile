@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 ARGS   ?=
 PYTEST_ARGS ?=
 
-.PHONY: run test demo clean
+.PHONY: run test demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,15 @@ test: $(VENV)/.installed-test
 # Start an emulator, tell every scenario against it step by step, stop it.
 demo: $(VENV)/.installed-run
 	$(BIN)/python -m scenarios --demo
+
+$(VENV)/.installed-bench: pyproject.toml bench/package-lock.json | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	if command -v npm >/dev/null; then cd bench && npm ci --no-audit --no-fund --loglevel=error; fi
+	touch $@
+
+# This emulator against moto's server and cognito-local (BENCH_ARGS=--quick for a short run).
+bench: $(VENV)/.installed-bench
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache *.egg-info

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from emulator import cors, seed
+from emulator import cors, guards, seed
 from emulator.services import lambda_env
 from emulator.control_api import control_api
 from emulator.jwks import jwks
@@ -53,7 +53,8 @@ def create_app(settings: Settings | None = None, *, seed_config: dict | None = N
     app.register_blueprint(jwks)
     app.register_blueprint(lambda_api)
     app.register_blueprint(cognito_api)  # last: its POST rule matches every path
-    cors.init_app(app, settings.host)
+    cors.init_app(app, settings.loopback_only)
+    guards.init_app(app, settings)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import secrets
 import signal
 import sys
 
@@ -11,9 +12,6 @@ from emulator import seed
 from emulator.app import create_app, services_of
 from emulator.server import Server
 from emulator.settings import DEFAULT_PORT, Settings
-
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
@@ -28,7 +26,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-seed", action="store_true", help="start without any seeded pool")
     parser.add_argument("--region", default="us-east-1", help="region in pool ids and ARNs (default us-east-1)")
     parser.add_argument("--public-url", default=None, help="base URL clients use, if not http://HOST:PORT")
-    parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+                        help="INFO logs one line per request; WARNING only problems")
+    parser.add_argument("--insecure", action="store_true",
+                        help="bound beyond loopback, do not require the control token for the emulator's own writes")
     return parser.parse_args(argv)
 
 
@@ -39,9 +40,11 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("botocore").setLevel(max(logging.WARNING, logging.getLogger().level))
     settings = Settings(host=args.host, port=args.port, data=args.data, config=args.config, region=args.region,
                         public_url=args.public_url)
-    if args.host not in LOOPBACK and not args.host.startswith("127."):
-        print(f"WARNING: binding {args.host} lets other machines reach this emulator: its users, SMS codes "
-              "and control endpoints. Use it only on a network you trust.", file=sys.stderr)
+    if not settings.loopback_only:
+        print(f"WARNING: binding {args.host} lets other machines reach this emulator: its users and SMS codes. "
+              "Use it only on a network you trust.", file=sys.stderr)
+        if not args.insecure:
+            settings.control_token = secrets.token_urlsafe(18)
     try:
         app = create_app(settings, seed_config={} if args.no_seed else None)
         server = Server(app, settings.host, settings.port)
@@ -52,16 +55,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: cannot listen on {settings.host}:{settings.port}: {error}", file=sys.stderr)
         return 2
     settings.port = server.port
-    # SIGTERM stops the server the way Ctrl-C does: requests in flight finish, the database closes.
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+    # SIGTERM stops the server gracefully: no new connections, requests in flight finish, the database closes.
+    signal.signal(signal.SIGTERM, lambda signum, frame: server.close())
     print(banner(app, settings), flush=True)
     try:
         server.serve_forever()
-    except (KeyboardInterrupt, SystemExit):
+    except KeyboardInterrupt:
         pass
     finally:
         server.close()
         services_of(app).store.close()
+        logging.getLogger("emulator").info("stopped")
     return 0
 
 
@@ -72,6 +76,10 @@ def banner(app, settings: Settings) -> str:
         lines.append(f"  user pool {seeded.pool['Name']}: {seeded.pool['Id']}")
         for client in seeded.clients:
             lines.append(f"    app client {client['ClientName']}: {client['ClientId']}")
-    lines.append(f"  web page: {settings.base_url}/")
+    if settings.control_token:
+        lines.append(f"  control token (for /_emulator/ writes and the dashboard's buttons): {settings.control_token}")
+        lines.append(f"  web page: {settings.base_url}/?token={settings.control_token}")
+    else:
+        lines.append(f"  web page: {settings.base_url}/")
     lines.append(f"export AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER={settings.base_url}")
     return "\n".join(lines)

@@ -11,6 +11,11 @@ import math
 from flask import Blueprint, current_app, jsonify, request
 
 from emulator.operations import Services
+from emulator.operations.users import (
+    CONFIRMED, UNCONFIRMED, new_user, new_username, set_password, unique_attributes,
+)
+from emulator.protocol import errors
+from emulator.services.store import AttributeTaken, UsernameTaken
 from emulator.services.messages import EMAIL, SMS, email_view, sms_view
 from emulator.services.store import SCHEMA_VERSION
 
@@ -135,3 +140,53 @@ def list_triggers():
 @control_api.delete("/triggers")
 def clear_triggers():
     return jsonify({"deleted": _services().store.delete_trigger_invocations()})
+
+
+# -- bulk import ---------------------------------------------------------------------------
+
+BULK_LIMIT = 10_000
+
+
+@control_api.post("/pools/<pool_id>/users")
+def import_users(pool_id: str):
+    """Add many users at once, for fixtures and benchmarks: no triggers, no messages, one transaction.
+
+    Body: {"users": [{"username": "+919876543210", "attributes": {"name": "..."}, "status": "CONFIRMED",
+    "password": "optional"}]}, at most 10,000 a request. Users without a password can sign in only with
+    custom auth. All are added, or none (a taken name is a 400).
+    """
+    services = _services()
+    pool = services.store.get_pool(pool_id)
+    if pool is None:
+        return jsonify({"__type": "ResourceNotFoundException", "message": f"User pool {pool_id} does not exist."}), 404
+    body = request.get_json(silent=True)
+    items = body.get("users") if isinstance(body, dict) else None
+    if not isinstance(items, list) or not 0 < len(items) <= BULK_LIMIT:
+        return bad_request(f'Expected {{"users": [...]}} with 1 to {BULK_LIMIT} users.')
+    now = services.clock.now()
+    users = []
+    try:
+        for item in items:
+            if not isinstance(item, dict) or not isinstance(item.get("username"), str):
+                return bad_request('Each user needs a "username" string.')
+            status = item.get("status", CONFIRMED)
+            if status not in (CONFIRMED, UNCONFIRMED):
+                return bad_request("status must be CONFIRMED or UNCONFIRMED.")
+            attributes = item.get("attributes") or {}
+            if not isinstance(attributes, dict) or not all(isinstance(v, str) for v in attributes.values()):
+                return bad_request("attributes must map names to strings.")
+            username, implied = new_username(pool, item["username"])
+            merged = {**attributes, **implied}
+            for attribute in ("phone_number", "email"):
+                if attribute in merged:
+                    merged.setdefault(f"{attribute}_verified", "true" if status == CONFIRMED else "false")
+            user = new_user(pool, username, merged, status, now)
+            if isinstance(item.get("password"), str):
+                set_password(pool, user, item["password"], temporary=False, now=now)
+            users.append(user)
+        services.store.insert_users(pool_id, users, unique_attributes(pool))
+    except errors.CognitoError as error:
+        return bad_request(error.message)
+    except (UsernameTaken, AttributeTaken) as taken:
+        return bad_request(f"Not imported: {taken} is taken.")
+    return jsonify({"created": len(users)})

@@ -12,12 +12,9 @@ from flask import Flask, Response, request
 EXPOSED = "x-amzn-RequestId, x-amzn-ErrorType, x-amzn-ErrorMessage, Date"
 ALLOWED_HEADERS = ("Content-Type, X-Amz-Target, X-Amz-User-Agent, X-Amz-Date, X-Amz-Security-Token, "
                    "X-Amz-Content-Sha256, Authorization, Cache-Control, amz-sdk-invocation-id, amz-sdk-request")
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-
-
-def init_app(app: Flask, host: str) -> None:
+def init_app(app: Flask, loopback_only: bool) -> None:
     # Reflecting the origin with credentials is only safe while nobody but this machine can connect.
-    with_credentials = host in LOOPBACK or host.startswith("127.")
+    with_credentials = loopback_only
 
     def add_origin(response: Response) -> Response:
         origin = request.headers.get("Origin")

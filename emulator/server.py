@@ -9,6 +9,7 @@ every connection.
 from __future__ import annotations
 
 import threading
+import time
 
 from flask import Flask
 from waitress import wasyncore
@@ -17,6 +18,7 @@ from waitress.server import create_server
 # Trigger code calls back into the emulator (SNS, cognito-idp) while its own request holds a thread,
 # so there are threads to spare for those nested calls.
 THREADS = 32
+DRAIN_SECONDS = 10  # how long a stop waits for requests in flight
 
 
 class Server:
@@ -30,19 +32,43 @@ class Server:
         self.port = self._server.effective_port
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
+        self._finished = threading.Event()
 
     def serve_forever(self) -> None:
-        """Serve until close() (from another thread) or KeyboardInterrupt / SystemExit."""
+        """Serve until close() (from another thread or a signal handler) or KeyboardInterrupt.
+
+        Stopping is graceful: the listening socket closes, requests in flight finish and their
+        responses are sent (up to DRAIN_SECONDS), then the connections close.
+        """
         server = self._server
         try:
             # waitress's own run() loops until every connection is gone, and clients keep
             # theirs alive; loop one poll at a time instead so close() takes effect at once.
             while not self._stopping.is_set():
-                server.asyncore.loop(timeout=server.adj.asyncore_loop_timeout, map=server._map,
-                                     use_poll=server.adj.asyncore_use_poll, count=1)
+                self._poll()
+            self._drain()
         finally:
-            server.task_dispatcher.shutdown()  # lets requests in flight finish
+            server.task_dispatcher.shutdown()
             wasyncore.close_all(server._map)
+            self._finished.set()
+
+    def _poll(self, timeout: float | None = None) -> None:
+        server = self._server
+        server.asyncore.loop(timeout=server.adj.asyncore_loop_timeout if timeout is None else timeout,
+                             map=server._map, use_poll=server.adj.asyncore_use_poll, count=1)
+
+    def _busy(self) -> bool:
+        dispatcher = self._server.task_dispatcher
+        with dispatcher.lock:
+            working = dispatcher.active_count > 0 or bool(dispatcher.queue)
+        unsent = any(getattr(channel, "total_outbufs_len", 0) for channel in list(self._server._map.values()))
+        return working or unsent
+
+    def _drain(self) -> None:
+        wasyncore.dispatcher.close(self._server)  # the listening socket only: no new connections
+        deadline = time.monotonic() + DRAIN_SECONDS
+        while self._busy() and time.monotonic() < deadline:
+            self._poll(timeout=0.05)
 
     def start(self) -> "Server":
         """Serve from a background thread (tests, the pytest plugin)."""
@@ -51,7 +77,12 @@ class Server:
         return self
 
     def close(self) -> None:
+        """Stop serving: from another thread it waits for the drain; from a signal handler it only asks."""
         self._stopping.set()
-        if self._thread is not None:
-            self._server.pull_trigger()  # wake the poll
-            self._thread.join(timeout=10)
+        if not self._finished.is_set():
+            try:
+                self._server.pull_trigger()  # wake the poll
+            except OSError:  # the loop closed it while finishing
+                pass
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout=DRAIN_SECONDS + 5)

@@ -21,6 +21,13 @@ class Settings:
     max_request_bytes: int = 1024 * 1024
     # Check every response against botocore's output shape and fail loudly on a mismatch (tests turn it on).
     check_responses: bool = False
+    # When set, the emulator's own state-changing endpoints (/_emulator/* writes, the dashboard's actions)
+    # require it. The command line sets one whenever it binds beyond loopback, unless --insecure.
+    control_token: str | None = None
+
+    @property
+    def loopback_only(self) -> bool:
+        return self.host in ("127.0.0.1", "localhost", "::1") or self.host.startswith("127.")
 
     @property
     def base_url(self) -> str:

@@ -4,3 +4,11 @@
 def auto_confirm(event, context):
     event["response"]["autoConfirmUser"] = True
     return event
+
+
+def slow(event, context):
+    """Takes its time, so a test can stop the emulator while a request is in flight."""
+    import time
+
+    time.sleep(float(event.get("seconds", 1)))
+    return {"slept": event.get("seconds", 1)}

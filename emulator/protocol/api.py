@@ -78,7 +78,7 @@ def _json_body() -> dict:
         return {}  # Coral reads an empty body as an empty request
     try:
         body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: absurdly deep nesting
         raise errors.SerializationException("Request body is not valid JSON.") from None
     if isinstance(body, list):
         raise errors.SerializationException("Start of list found where not expected")

@@ -1,0 +1,367 @@
+"""`make bench`: this emulator side by side with moto's server and cognito-local, measured interleaved in one run.
+
+Every server is a separate process on loopback, driven by the same boto3 client configuration
+(retries off, keep-alive). Medians with min and max over the rounds; ratios against the best peer.
+`--quick` for a short run; results are printed as a table and written as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+
+import boto3
+import botocore.config
+import psutil
+import requests
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+PASSWORD = "Passw0rd-Bench!"
+CONFIG = botocore.config.Config(retries={"max_attempts": 1}, max_pool_connections=16)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def client(url: str):
+    return boto3.client("cognito-idp", endpoint_url=url, region_name="us-east-1", aws_access_key_id="bench",
+                        aws_secret_access_key="bench", config=CONFIG)
+
+
+# -- the servers ------------------------------------------------------------------------------
+
+
+def command(kind: str, port: int, workdir: str) -> list[str]:
+    if kind == "emulator":
+        return [sys.executable, "-m", "emulator", "--data", ":memory:", "--port", str(port), "--log-level", "WARNING"]
+    if kind == "moto":
+        return [sys.executable, "-m", "moto.server", "-p", str(port)]
+    return ["node", os.path.join(HERE, "node_modules", "cognito-local", "lib", "bin", "start.js")]
+
+
+class Server:
+    def __init__(self, kind: str):
+        self.kind = kind
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.workdir = tempfile.mkdtemp(prefix=f"bench-{kind}-")
+        env = {**os.environ, "PORT": str(self.port), "HOST": "127.0.0.1"}
+        started = time.perf_counter()
+        self.process = subprocess.Popen(command(kind, self.port, self.workdir), cwd=self.workdir if kind == "cognito-local" else ROOT,
+                                        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        probe = client(self.url)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                probe.list_user_pools(MaxResults=1)
+                break
+            except Exception:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    raise RuntimeError(f"{kind} did not start")
+                time.sleep(0.005)
+        self.cold_start = time.perf_counter() - started
+
+    def rss_mb(self) -> float:
+        process = psutil.Process(self.process.pid)
+        return sum(p.memory_info().rss for p in [process, *process.children(recursive=True)]) / 2 ** 20
+
+    def cpu_seconds(self) -> float:
+        process = psutil.Process(self.process.pid)
+        return sum(sum(p.cpu_times()[:2]) for p in [process, *process.children(recursive=True)])
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.wait()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def available_peers() -> list[str]:
+    peers = []
+    try:
+        import moto.server  # noqa: F401
+        peers.append("moto")
+    except ImportError:
+        print("moto is not installed: pip install 'moto[server]'", file=sys.stderr)
+    if shutil.which("node") and os.path.isdir(os.path.join(HERE, "node_modules", "cognito-local")):
+        peers.append("cognito-local")
+    else:
+        print("cognito-local is not installed (npm ci in bench/): its column is left out", file=sys.stderr)
+    return peers
+
+
+# -- the flows --------------------------------------------------------------------------------
+
+
+class PasswordPool:
+    """A pool and client for the password flow, the same on every server."""
+
+    def __init__(self, url: str):
+        self.cognito = client(url)
+        self.pool = self.cognito.create_user_pool(PoolName="bench")["UserPool"]["Id"]
+        self.client_id = self.cognito.create_user_pool_client(
+            UserPoolId=self.pool, ClientName="bench",
+            ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
+        self.url = url
+
+    def flow(self, cognito) -> None:
+        """SignUp + AdminConfirmSignUp + InitiateAuth USER_PASSWORD_AUTH."""
+        username = f"{uuid.uuid4().hex[:16]}@example.com"  # cognito-local wants email-shaped usernames
+        cognito.sign_up(ClientId=self.client_id, Username=username, Password=PASSWORD)
+        cognito.admin_confirm_sign_up(UserPoolId=self.pool, Username=username)
+        cognito.initiate_auth(ClientId=self.client_id, AuthFlow="USER_PASSWORD_AUTH",
+                              AuthParameters={"USERNAME": username, "PASSWORD": PASSWORD})
+
+
+def flows_per_second(run_one, count: int, threads: int = 1, make_client=None) -> float:
+    clients = [make_client() for _ in range(threads)] if make_client else [None] * threads
+    per_thread = max(1, count // threads)
+    started = time.perf_counter()
+    workers = [threading.Thread(target=lambda c=c: [run_one(c) for _ in range(per_thread)]) for c in clients]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return per_thread * threads / (time.perf_counter() - started)
+
+
+class OtpFlow:
+    """InitiateAuth CUSTOM_AUTH → the code from the inbox → RespondToAuthChallenge, on the seeded pool."""
+
+    POOL, CLIENT = "us-east-1_otpDemo01", "otpdemowebclient0000000001"
+
+    def __init__(self, url: str, users: int, prefix: str = "+9197"):
+        self.url = url
+        self.http = requests.Session()
+        self.cognito = client(url)
+        self.phones = [f"{prefix}{index:08d}" for index in range(users)]
+        for start in range(0, users, 10_000):
+            chunk = [{"username": phone} for phone in self.phones[start:start + 10_000]]
+            self.http.post(f"{url}/_emulator/pools/{self.POOL}/users", json={"users": chunk}).raise_for_status()
+        self.next = 0
+
+    def flow(self, _client=None) -> None:
+        phone = self.phones[self.next % len(self.phones)]
+        self.next += 1
+        challenge = self.cognito.initiate_auth(ClientId=self.CLIENT, AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": phone})
+        code = self.http.get(f"{self.url}/_emulator/sms", params={"phone_number": phone, "latest": 1}).json()["messages"][0]["code"]
+        self.cognito.respond_to_auth_challenge(ClientId=self.CLIENT, ChallengeName="CUSTOM_CHALLENGE", Session=challenge["Session"],
+                                               ChallengeResponses={"USERNAME": phone, "ANSWER": code})
+
+    def floor(self, _client=None) -> None:
+        """What the flow cannot avoid: its round trips (2 boto3 calls, the inbox read, the SNS publish the create
+        trigger makes) answered by the cheapest endpoints of the same server, plus two RS256 signatures."""
+        self.cognito.list_user_pools(MaxResults=1)
+        self.cognito.list_user_pools(MaxResults=1)
+        self.http.get(f"{self.url}/_emulator/health")
+        self.http.get(f"{self.url}/_emulator/health")
+        for _ in range(2):
+            SIGNER.sign(SIGNING_CLAIMS)
+
+    def signup_latency(self) -> float:
+        phone = f"+9196{uuid.uuid4().int % 10 ** 8:08d}"
+        started = time.perf_counter()
+        self.cognito.sign_up(ClientId=self.CLIENT, Username=phone, Password=PASSWORD)
+        return time.perf_counter() - started
+
+    def otp_latency(self) -> float:
+        started = time.perf_counter()
+        self.flow()
+        return time.perf_counter() - started
+
+
+class _Signer:
+    def __init__(self):
+        from cryptography.hazmat.primitives.asymmetric import rsa
+        import jwt
+        self._jwt = jwt
+        self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+    def sign(self, claims):
+        return self._jwt.encode(claims, self._key, algorithm="RS256", headers={"kid": "bench"})
+
+
+SIGNER = _Signer()
+SIGNING_CLAIMS = {"sub": str(uuid.uuid4()), "token_use": "access", "scope": "aws.cognito.signin.user.admin",
+                  "exp": 2 ** 31, "iat": 0, "jti": str(uuid.uuid4()), "username": "x", "client_id": "y"}
+
+
+# -- in-process ---------------------------------------------------------------------------------
+
+
+def in_process_rates(count: int) -> dict:
+    from emulator.embedded import EmbeddedEmulator
+    rates = {}
+    with EmbeddedEmulator() as running:
+        pool = PasswordPool(running.url)
+        for _ in range(10):
+            pool.flow(pool.cognito)
+        rates["emulator"] = flows_per_second(lambda c: pool.flow(pool.cognito), count)
+    try:
+        from moto import mock_aws
+    except ImportError:
+        return rates
+    with mock_aws():
+        cognito = boto3.client("cognito-idp", region_name="us-east-1", aws_access_key_id="bench",
+                               aws_secret_access_key="bench", config=CONFIG)
+        pool = PasswordPool.__new__(PasswordPool)
+        pool.cognito = cognito
+        pool.pool = cognito.create_user_pool(PoolName="bench")["UserPool"]["Id"]
+        pool.client_id = cognito.create_user_pool_client(
+            UserPoolId=pool.pool, ClientName="bench",
+            ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
+        for _ in range(10):
+            pool.flow(cognito)
+        rates["moto mock_aws"] = flows_per_second(lambda c: pool.flow(cognito), count)
+    return rates
+
+
+# -- the run -----------------------------------------------------------------------------------
+
+
+def summary(values: list[float]) -> dict:
+    return {"median": statistics.median(values), "min": min(values), "max": max(values), "n": len(values)}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer rounds and smaller sizes (under 2 minutes)")
+    parser.add_argument("--json", default=os.path.join(HERE, "results.json"), help="where to write the results")
+    args = parser.parse_args(argv)
+    quick = args.quick
+    rounds = 3 if quick else 5
+    flows = 60 if quick else 200
+    big = 10_000 if quick else 100_000
+    memory_users = 2_000 if quick else 10_000
+    kinds = ["emulator", *available_peers()]
+    results: dict = {"date": time.strftime("%Y-%m-%d"), "quick": quick, "machine": f"{os.cpu_count()} cores",
+                     "servers": kinds, "metrics": {}}
+    raw: dict = {}
+
+    def record(metric: str, kind: str, value: float) -> None:
+        raw.setdefault(metric, {}).setdefault(kind, []).append(value)
+
+    for round_number in range(rounds):
+        print(f"round {round_number + 1}/{rounds}", file=sys.stderr)
+        for kind in kinds:  # interleaved: each round visits every server
+            server = Server(kind)
+            try:
+                record("cold start (s)", kind, server.cold_start)
+                pool = PasswordPool(server.url)
+                for _ in range(5):
+                    pool.flow(pool.cognito)
+                server_cpu, client_cpu = server.cpu_seconds(), time.process_time()
+                record("password flow, sequential (flows/s)", kind,
+                       flows_per_second(lambda c: pool.flow(c), flows, 1, lambda: client(server.url)))
+                # Where a sequential flow's time goes: CPU in this (boto3) process and in the server.
+                record("  boto3 client CPU per flow (ms)", kind, 1000 * (time.process_time() - client_cpu) / flows)
+                record("  server CPU per flow (ms)", kind, 1000 * (server.cpu_seconds() - server_cpu) / flows)
+                record("password flow, 8 threads (flows/s)", kind,
+                       flows_per_second(lambda c: pool.flow(c), flows, 8, lambda: client(server.url)))
+                if kind == "emulator":
+                    otp = OtpFlow(server.url, 100)
+                    for _ in range(5):
+                        otp.flow()
+                    record("OTP flow (flows/s)", kind, flows_per_second(otp.flow, flows))
+                    record("OTP floor (flows/s)", kind, flows_per_second(otp.floor, flows))
+            finally:
+                server.stop()
+
+    print("growth and memory", file=sys.stderr)
+    server = Server("emulator")
+    try:
+        small = OtpFlow(server.url, 100)
+        for _ in range(5):
+            small.otp_latency()
+        record("SignUp latency, 100 users (ms)", "emulator", 1000 * statistics.median(small.signup_latency() for _ in range(flows)))
+        record("OTP sign-in latency, 100 users (ms)", "emulator", 1000 * statistics.median(small.otp_latency() for _ in range(flows)))
+        large = OtpFlow(server.url, big - 100, prefix="+9195")  # with the 100 above: `big` users in the pool
+        record(f"SignUp latency, {big} users (ms)", "emulator", 1000 * statistics.median(large.signup_latency() for _ in range(flows)))
+        record(f"OTP sign-in latency, {big} users (ms)", "emulator", 1000 * statistics.median(large.otp_latency() for _ in range(flows)))
+    finally:
+        server.stop()
+    for kind in kinds:
+        server = Server(kind)
+        try:
+            pool = PasswordPool(server.url)
+            for index in range(memory_users):
+                pool.cognito.admin_create_user(UserPoolId=pool.pool, Username=f"user{index}@example.com",
+                                               MessageAction="SUPPRESS", TemporaryPassword=PASSWORD)
+            record(f"server RSS after {memory_users} users (MB)", kind, server.rss_mb())
+        finally:
+            server.stop()
+
+    print("in-process", file=sys.stderr)
+    for kind, rate in in_process_rates(flows).items():
+        record("in-process password flow (flows/s)", kind, rate)
+
+    for metric, by_kind in raw.items():
+        results["metrics"][metric] = {kind: summary(values) for kind, values in by_kind.items()}
+    results["ratios"] = ratios(results["metrics"], big)
+    print_table(results)
+    with open(args.json, "w", encoding="utf-8") as handle:
+        json.dump(results, handle, indent=2)
+    print(f"\nwritten to {args.json}")
+    return 0
+
+
+def ratios(metrics: dict, big: int) -> dict:
+    def median(metric, kind):
+        return metrics.get(metric, {}).get(kind, {}).get("median")
+
+    def best_peer(metric, lower_is_better):
+        values = [value["median"] for kind, value in metrics.get(metric, {}).items() if kind not in ("emulator", "moto mock_aws")]
+        return (min(values) if lower_is_better else max(values)) if values else None
+
+    found = {}
+    cold, peer = median("cold start (s)", "emulator"), best_peer("cold start (s)", True)
+    if peer:
+        found["cold start vs best peer (target <= 0.6)"] = cold / peer
+    for metric in ("password flow, sequential (flows/s)", "password flow, 8 threads (flows/s)"):
+        peer = best_peer(metric, False)
+        if peer:
+            found[f"{metric} vs best peer (target >= 3)"] = median(metric, "emulator") / peer
+    found["OTP flow time vs floor (target <= 1.5)"] = median("OTP floor (flows/s)", "emulator") / median("OTP flow (flows/s)", "emulator")
+    for label in ("SignUp", "OTP sign-in"):
+        found[f"{label} latency {big} vs 100 users (target <= 1.2)"] = (
+            median(f"{label} latency, {big} users (ms)", "emulator") / median(f"{label} latency, 100 users (ms)", "emulator"))
+    memory_metric = next((m for m in metrics if m.startswith("server RSS")), None)
+    peer = best_peer(memory_metric, True) if memory_metric else None
+    if peer:
+        found["RSS vs best peer (target <= 1)"] = median(memory_metric, "emulator") / peer
+    in_process = metrics.get("in-process password flow (flows/s)", {})
+    if "moto mock_aws" in in_process:
+        found["in-process vs mock_aws (target >= 1.5)"] = in_process["emulator"]["median"] / in_process["moto mock_aws"]["median"]
+    return found
+
+
+def print_table(results: dict) -> None:
+    kinds = sorted({kind for metric in results["metrics"].values() for kind in metric},
+                   key=lambda kind: ["emulator", "moto", "cognito-local", "moto mock_aws"].index(kind))
+    print(f"\n{'metric':<44}" + "".join(f"{kind:>26}" for kind in kinds))
+    for metric, by_kind in results["metrics"].items():
+        cells = []
+        for kind in kinds:
+            value = by_kind.get(kind)
+            cells.append(f"{value['median']:>10.3g} ({value['min']:.3g}–{value['max']:.3g})" if value else "")
+        print(f"{metric:<44}" + "".join(f"{cell:>26}" for cell in cells))
+    print("\nratios (this emulator / best peer, or as named):")
+    for name, value in results["ratios"].items():
+        print(f"  {name:<66} {value:6.2f}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
