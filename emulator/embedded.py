@@ -9,9 +9,14 @@ Used by the tests and the pytest plugin.
 from __future__ import annotations
 
 import dataclasses
+import io
+import sys
+
+from urllib.parse import urlsplit
 
 import boto3
 import botocore.config
+from botocore.awsrequest import AWSResponse
 
 from emulator.app import create_app, reset, services_of
 from emulator.operations import Services
@@ -39,15 +44,51 @@ class EmbeddedEmulator:
     def services(self) -> Services:
         return services_of(self.app)
 
-    def client(self, service: str = "cognito-idp", **config):
-        """A boto3 client pointed at this emulator, with dummy credentials and no retries."""
-        return boto3.client(
+    def client(self, service: str = "cognito-idp", direct: bool = False, **config):
+        """A boto3 client pointed at this emulator, with dummy credentials and no retries.
+
+        `direct=True` hands each request straight to the app in this process instead of over a socket:
+        the same request, validation, operation and response, without the HTTP round trip.
+        """
+        client = boto3.client(
             service,
             endpoint_url=self.url,
             region_name=self.settings.region,
             config=botocore.config.Config(retries={"max_attempts": 1, "mode": "standard"}, **config),
             **DUMMY_CREDENTIALS,
         )
+        if direct:
+            client.meta.events.register_first("before-send", self._send_directly)
+        return client
+
+    def _send_directly(self, request, **kwargs):
+        """botocore's before-send hook: answer from the WSGI app, as the server would, without a socket."""
+        split = urlsplit(request.url)
+        body = request.body.read() if hasattr(request.body, "read") else (request.body or b"")
+        if isinstance(body, str):
+            body = body.encode()
+        environ = {
+            "REQUEST_METHOD": request.method, "SCRIPT_NAME": "", "PATH_INFO": split.path or "/",
+            "QUERY_STRING": split.query, "SERVER_NAME": self.settings.host, "SERVER_PORT": str(self.settings.port),
+            "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1", "CONTENT_LENGTH": str(len(body)),
+            "wsgi.version": (1, 0), "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(body), "wsgi.errors": sys.stderr,
+            "wsgi.multithread": True, "wsgi.multiprocess": False, "wsgi.run_once": False,
+        }
+        for name, value in request.headers.items():
+            value = value.decode() if isinstance(value, bytes) else value
+            key = name.upper().replace("-", "_")
+            environ[key if key == "CONTENT_TYPE" else f"HTTP_{key}"] = value
+        answer = {}
+
+        def start_response(status, headers, exc_info=None):
+            answer["status"], answer["headers"] = int(status.split(" ", 1)[0]), dict(headers)
+
+        chunks = self.app(environ, start_response)
+        try:
+            data = b"".join(chunks)
+        finally:
+            getattr(chunks, "close", lambda: None)()
+        return AWSResponse(request.url, answer["status"], answer["headers"], _Raw(data))
 
     def reset(self) -> None:
         """Back to a fresh state (see emulator.app.reset); milliseconds for an in-memory emulator."""
@@ -62,3 +103,17 @@ class EmbeddedEmulator:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+class _Raw:
+    """The body of a direct response, in the shape botocore reads."""
+
+    def __init__(self, data: bytes):
+        self._data = data
+
+    def stream(self, **kwargs):
+        yield self._data
+
+    def read(self, *args, **kwargs) -> bytes:
+        data, self._data = self._data, b""
+        return data

@@ -94,13 +94,15 @@ def cognito_emulator(cognito_emulator_session):
 
 @pytest.fixture
 def cognito_idp(cognito_emulator):
-    """A boto3 cognito-idp client pointed at the emulator."""
-    return cognito_emulator.client("cognito-idp")
+    """A boto3 cognito-idp client pointed at the emulator. Its requests go straight to the emulator in this
+    process (the same validation, operations and responses, without a socket); code under test that makes its
+    own clients from the endpoint URL talks to it over HTTP."""
+    return cognito_emulator.client("cognito-idp", direct=True)
 
 
 @pytest.fixture
 def aws_client(cognito_emulator) -> Callable:
-    """`aws_client("sns")`, `aws_client("lambda")`: boto3 clients pointed at the emulator."""
+    """`aws_client("sns")`, `aws_client("lambda")`: boto3 clients pointed at the emulator (over HTTP)."""
     return cognito_emulator.client
 
 

@@ -60,3 +60,16 @@ def test_the_example_under_xdist(fresh_project):
     result = run_pytest(project, python, "-n", "2")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "3 passed" in result.stdout
+
+
+def test_direct_clients_answer_as_the_server_does(emulator):
+    """The plugin's cognito_idp client skips the socket; what it gets back must not change."""
+    over_http, direct = emulator.client(), emulator.client(direct=True)
+    for client, phone in ((over_http, "+919840000001"), (direct, "+919840000002")):
+        response = client.sign_up(ClientId="otpdemowebclient0000000001", Username=phone, Password="Generated-Passw0rd!")
+        assert response["CodeDeliveryDetails"]["DeliveryMedium"] == "SMS"
+        with pytest.raises(client.exceptions.UsernameExistsException, match="already exists"):
+            client.sign_up(ClientId="otpdemowebclient0000000001", Username=phone, Password="Generated-Passw0rd!")
+        with pytest.raises(client.exceptions.InvalidParameterException, match="1 validation error detected"):
+            client.describe_user_pool(UserPoolId="bad")
+    assert len(direct.list_users(UserPoolId="us-east-1_otpDemo01")["Users"]) == 2

@@ -162,3 +162,9 @@ def test_keys_and_tokens_survive_a_restart(tmp_path):
     with EmbeddedEmulator(Settings(data=str(tmp_path), port=0, public_url=first.url)) as second:
         assert [key["kid"] for key in second.services.tokens.jwks(POOL)["keys"]] == kids
         assert second.client().get_user(AccessToken=tokens["AccessToken"])["Username"]
+
+
+def test_revoke_token_for_an_unknown_client_is_unauthorized(cognito, signed_in):
+    error = error_of(cognito.revoke_token, Token=signed_in["RefreshToken"], ClientId="nosuchclient")
+    assert (error["Code"], error["Status"]) == ("UnauthorizedException", 400)
+    assert cognito.get_user(AccessToken=signed_in["AccessToken"])["Username"]  # nothing was revoked

@@ -34,19 +34,23 @@ def admin_user_global_sign_out(services: Services, request: dict) -> dict:
     return {}
 
 
-def _check_client_secret(client: dict, given: str | None) -> None:
+def _check_client_secret(client: dict, given: str | None, failure=errors.NotAuthorizedException) -> None:
     secret = client.get("ClientSecret")
     if secret is not None and not hmac.compare_digest(secret, given or ""):
         # Wording unconfirmed against real Cognito.
-        raise errors.NotAuthorizedException(f"Unable to verify secret for client {client['ClientId']}")
+        raise failure(f"Unable to verify secret for client {client['ClientId']}")
 
 
 @operation("RevokeToken")
 def revoke_token(services: Services, request: dict) -> dict:
     """Revokes a refresh token and the tokens it issued. As OAuth token revocation (RFC 7009) asks, a token
     that is unknown, or another client's, is answered with success and left alone."""
-    client, _ = require_app_client(services, request["ClientId"])
-    _check_client_secret(client, request.get("ClientSecret"))
+    # RevokeToken's model lists neither ResourceNotFound nor NotAuthorized: an unknown client or a wrong
+    # secret is UnauthorizedException, OAuth's invalid_client (wording unconfirmed).
+    client = services.store.get_client(request["ClientId"])
+    if client is None:
+        raise errors.UnauthorizedException(f"Client {request['ClientId']} does not exist.")
+    _check_client_secret(client, request.get("ClientSecret"), failure=errors.UnauthorizedException)
     if not client.get("EnableTokenRevocation", True):
         raise errors.UnsupportedOperationException("Token revocation is not enabled for this app client.")
     record = services.store.get_refresh_token(token_issue.hash_refresh_token(request["Token"]))

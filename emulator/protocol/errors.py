@@ -41,6 +41,7 @@ UserLambdaValidationException = _error("UserLambdaValidationException")
 InvalidLambdaResponseException = _error("InvalidLambdaResponseException")
 UnexpectedLambdaException = _error("UnexpectedLambdaException")
 UnsupportedUserStateException = _error("UnsupportedUserStateException")
+UnauthorizedException = _error("UnauthorizedException")
 
 # Errors from the protocol layer in front of every AWS JSON service (not in Cognito's model).
 SerializationException = _error("SerializationException", message_key="Message")
