@@ -107,7 +107,7 @@ def confirm_sign_up(services: Services, request: dict) -> dict:
     verification.check_code(services, pool, user, verification.SIGN_UP, request["ConfirmationCode"])
     verified = verification.verification_attribute(pool, user)
     _claim_alias(services, pool, user, verified, request.get("ForceAliasCreation", False))
-    if not services.store.delete_codes(pool["Id"], user["Username"], verification.SIGN_UP):
+    if not services.store.use_codes(pool["Id"], user["Username"], verification.SIGN_UP):
         # A concurrent confirmation used the code first: a code works once.
         raise errors.ExpiredCodeException("Invalid code provided, please request a code again.")
     user = confirm(services, pool, user, verified=verified)

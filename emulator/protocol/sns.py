@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from xml.sax.saxutils import escape
+from html import escape
 
 from flask import Response, current_app, request
 

@@ -434,11 +434,12 @@ class Store:
         return [{"code": row["code"], "expires_at": row["expires_at"], "superseded": bool(row["superseded"])}
                 for row in rows]
 
-    def delete_codes(self, pool_id: str, username: str, purpose: str) -> int:
-        """Remove the user's codes for the purpose; how many there were (0: another request used them first)."""
+    def use_codes(self, pool_id: str, username: str, purpose: str) -> int:
+        """Mark the user's live codes for the purpose used; how many there were (0: another request used
+        them first). Used codes are kept, so a late try reads as expired rather than wrong."""
         with self._transaction() as db:
-            return db.execute("DELETE FROM codes WHERE pool_id = ? AND username = ? AND purpose = ?",
-                              (pool_id, username, purpose)).rowcount
+            return db.execute("UPDATE codes SET superseded = 1 WHERE pool_id = ? AND username = ? AND purpose = ?"
+                              " AND superseded = 0", (pool_id, username, purpose)).rowcount
 
     # -- attempts, for per-user rate limits ----------------------------------------
 

