@@ -41,6 +41,15 @@ def start_otp_sign_in(story: Story, phone: str, client_id: str | None = None) ->
     return challenge
 
 
+def otp_challenge(story: Story, phone: str) -> tuple[dict, str]:
+    """Start an OTP sign-in and read the code it texts: (challenge, code)."""
+    before = story.app.last_text_id(phone)
+    challenge = start_otp_sign_in(story, phone)
+    with story.step("read the sign-in code from the SMS inbox"):
+        _, code = story.app.wait_for_code(phone, after=before)
+    return challenge, code
+
+
 def answer(story: Story, challenge: dict, phone: str, code: str, client_id: str | None = None) -> dict:
     return story.app.cognito.respond_to_auth_challenge(
         ClientId=client_id or story.app.client_id, ChallengeName="CUSTOM_CHALLENGE", Session=challenge["Session"],
@@ -85,10 +94,7 @@ def new_user(story: Story) -> None:
 def returning_user(story: Story) -> None:
     app = story.app
     phone = new_confirmed_user(story)
-    before = app.last_text_id(phone)
-    challenge = start_otp_sign_in(story, phone)
-    with story.step("read the sign-in code from the SMS inbox"):
-        _, code = app.wait_for_code(phone, after=before)
+    challenge, code = otp_challenge(story, phone)
     with story.step("answer the challenge with it"):
         tokens = tokens_from(story, answer(story, challenge, phone, code))
     with story.step("verify the ID token against the pool's JWKS"):
@@ -127,8 +133,7 @@ def wrong_codes(story: Story) -> None:
     app = story.app
     phone = new_confirmed_user(story)
     before = app.last_text_id(phone)
-    challenge = start_otp_sign_in(story, phone)
-    _, code = app.wait_for_code(phone, after=before)
+    challenge, code = otp_challenge(story, phone)
     for attempt in (1, 2):
         with story.step(f"wrong code, attempt {attempt}: another try is offered"):
             challenge = answer(story, challenge, phone, wrong(code))
@@ -137,9 +142,7 @@ def wrong_codes(story: Story) -> None:
         story.expect_error("NotAuthorizedException", answer, story, challenge, phone, wrong(code), message=INCORRECT)
     with story.step("only one code was texted for the three tries"):
         story.expect(len([t for t in app.texts(phone) if t["id"] > before]), 1, "texts for the sign-in")
-    before = app.last_text_id(phone)
-    challenge = start_otp_sign_in(story, phone)
-    _, code = app.wait_for_code(phone, after=before)
+    challenge, code = otp_challenge(story, phone)
     with story.step("a new sign-in: wrong once, then right"):
         challenge = answer(story, challenge, phone, wrong(code))
         tokens_from(story, answer(story, challenge, phone, code))
@@ -149,18 +152,13 @@ def wrong_codes(story: Story) -> None:
 def session_expiry(story: Story) -> None:
     app = story.app
     phone = new_confirmed_user(story)
-    before = app.last_text_id(phone)
-    challenge = start_otp_sign_in(story, phone)
-    _, code = app.wait_for_code(phone, after=before)
+    challenge, code = otp_challenge(story, phone)
     with story.step("3 minutes and 1 second pass (emulator clock)"):
         app.advance_clock(181)
     with story.step("the right code is refused: the session has expired"):
         story.expect_error("NotAuthorizedException", answer, story, challenge, phone, code,
                            message="Invalid session for the user, session is expired.")
-    before = app.last_text_id(phone)
-    challenge = start_otp_sign_in(story, phone)
-    with story.step("a new sign-in texts a new code"):
-        _, new_code = app.wait_for_code(phone, after=before)
+    challenge, new_code = otp_challenge(story, phone)
     if new_code != code:  # one chance in a million they coincide
         with story.step("the old code is wrong there: another try is offered"):
             challenge = answer(story, challenge, phone, code)

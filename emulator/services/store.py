@@ -309,16 +309,7 @@ class Store:
         The check and the insert are one transaction, so of two concurrent sign-ups of the
         same number exactly one wins.
         """
-        with self._transaction() as db:
-            self._check_unique(db, pool_id, user, unique)
-            try:
-                db.execute(
-                    "INSERT INTO users(pool_id, username, username_key, sub, status, enabled, phone_number, email,"
-                    " preferred_username, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (pool_id, user["Username"], user["Key"], *self._user_columns(user), json.dumps(user)),
-                )
-            except sqlite3.IntegrityError:
-                raise UsernameTaken(user["Username"]) from None
+        self.insert_users(pool_id, [user], unique)
 
     def insert_users(self, pool_id: str, users: list[dict], unique: tuple[str, ...] = ()) -> None:
         """Add many users in one transaction: all of them, or none if any name is taken."""
