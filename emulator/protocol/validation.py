@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 import regex
-from botocore.model import Shape
+from emulator.protocol.model import Shape
 
 from emulator.protocol import errors
 
