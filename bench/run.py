@@ -203,31 +203,35 @@ SIGNING_CLAIMS = {"sub": str(uuid.uuid4()), "token_use": "access", "scope": "aws
 # -- in-process ---------------------------------------------------------------------------------
 
 
-def in_process_rates(count: int) -> dict:
+def in_process_rates(count: int, rounds: int) -> dict:
+    """Flows per second for each round, the plugin's direct client and mock_aws taking turns."""
     from emulator.embedded import EmbeddedEmulator
-    rates = {}
+    try:
+        from moto import mock_aws
+    except ImportError:
+        mock_aws = None
+    rates: dict[str, list[float]] = {}
     with EmbeddedEmulator() as running:
         pool = PasswordPool(running.url)
         direct = running.client(direct=True)  # what the pytest plugin's cognito_idp fixture is
         for _ in range(10):
             pool.flow(direct)
-        rates["emulator"] = flows_per_second(lambda c: pool.flow(direct), count)
-    try:
-        from moto import mock_aws
-    except ImportError:
-        return rates
-    with mock_aws():
-        cognito = boto3.client("cognito-idp", region_name="us-east-1", aws_access_key_id="bench",
-                               aws_secret_access_key="bench", config=CONFIG)
-        pool = PasswordPool.__new__(PasswordPool)
-        pool.cognito = cognito
-        pool.pool = cognito.create_user_pool(PoolName="bench")["UserPool"]["Id"]
-        pool.client_id = cognito.create_user_pool_client(
-            UserPoolId=pool.pool, ClientName="bench",
-            ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
-        for _ in range(10):
-            pool.flow(cognito)
-        rates["moto mock_aws"] = flows_per_second(lambda c: pool.flow(cognito), count)
+        for _ in range(rounds):
+            rates.setdefault("emulator", []).append(flows_per_second(lambda c: pool.flow(direct), count))
+            if mock_aws is not None:
+                with mock_aws():
+                    cognito = boto3.client("cognito-idp", region_name="us-east-1", aws_access_key_id="bench",
+                                           aws_secret_access_key="bench", config=CONFIG)
+                    mocked = PasswordPool.__new__(PasswordPool)
+                    mocked.cognito = cognito
+                    mocked.pool = cognito.create_user_pool(PoolName="bench")["UserPool"]["Id"]
+                    mocked.client_id = cognito.create_user_pool_client(
+                        UserPoolId=mocked.pool, ClientName="bench",
+                        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+                    )["UserPoolClient"]["ClientId"]
+                    for _ in range(10):
+                        mocked.flow(cognito)
+                    rates.setdefault("moto mock_aws", []).append(flows_per_second(lambda c: mocked.flow(cognito), count))
     return rates
 
 
@@ -318,8 +322,9 @@ def main(argv=None) -> int:
             server.stop()
 
     print("in-process", file=sys.stderr)
-    for kind, rate in in_process_rates(flows).items():
-        record("in-process password flow (flows/s)", kind, rate)
+    for kind, values in in_process_rates(flows, rounds).items():
+        for rate in values:
+            record("in-process password flow (flows/s)", kind, rate)
 
     for metric, by_kind in raw.items():
         results["metrics"][metric] = {kind: summary(values) for kind, values in by_kind.items()}
