@@ -196,6 +196,12 @@ class Store:
         with self._lock:
             return self._db.execute(sql, args).fetchall()
 
+    def _oldest_first(self, sql: str, args: list, latest: int | None) -> list[sqlite3.Row]:
+        """Rows of a listing query by id, oldest first; `latest` keeps only the newest N of them."""
+        if latest is not None:
+            sql, args = f"SELECT * FROM ({sql} ORDER BY id DESC LIMIT ?)", [*args, latest]
+        return self._query(sql + " ORDER BY id", tuple(args))
+
     def _migrate(self) -> None:
         with self._lock:
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
@@ -464,11 +470,7 @@ class Store:
         if destination is not None:
             sql += " AND destination = ?"
             args.append(destination)
-        if latest is not None:
-            sql = f"SELECT * FROM ({sql} ORDER BY id DESC LIMIT ?)"
-            args.append(latest)
-        rows = self._query(sql + " ORDER BY id", tuple(args))
-        return [dict(row) for row in rows]
+        return [dict(row) for row in self._oldest_first(sql, args, latest)]
 
     def delete_messages(self, medium: str, destination: str | None = None) -> int:
         with self._transaction() as db:
@@ -562,10 +564,7 @@ class Store:
         if username is not None:
             sql += " AND username = ?"
             args.append(username)
-        if latest is not None:
-            sql = f"SELECT * FROM ({sql} ORDER BY id DESC LIMIT ?)"
-            args.append(latest)
-        return [{"id": row["id"], **json.loads(row["data"])} for row in self._query(sql + " ORDER BY id", tuple(args))]
+        return [{"id": row["id"], **json.loads(row["data"])} for row in self._oldest_first(sql, args, latest)]
 
     def delete_trigger_invocations(self) -> int:
         with self._transaction() as db:
