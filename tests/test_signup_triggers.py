@@ -109,7 +109,7 @@ def test_custom_message_for_sign_up_resend_and_admin_create(wired, emulator, cog
     first_event = calls[0][1]
     assert first_event["request"]["codeParameter"] == "{####}"
     assert first_event["request"]["usernameParameter"] is None
-    assert first_event["response"] == {"smsMessage": f"[CustomMessage_SignUp]  code {{####}}",
+    assert first_event["response"] == {"smsMessage": "[CustomMessage_SignUp]  code {####}",
                                        "emailMessage": None, "emailSubject": None}
 
 

@@ -12,7 +12,7 @@ import gzip
 import importlib.util
 import json
 import os
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 TARGET_PREFIX = "AWSCognitoIdentityProviderService."
 SERVICE = "cognito-idp"
@@ -20,18 +20,16 @@ CONSTRAINTS = ("min", "max", "pattern", "sensitive")
 
 
 class Shape:
-    def __init__(self, name: str, shapes: dict):
-        spec = shapes[name]
+    def __init__(self, name: str, spec: dict):
         self.name = name
         self.type_name = spec["type"]
         self.metadata = {key: spec[key] for key in CONSTRAINTS if key in spec}
         self.enum = spec.get("enum", [])
         self._spec = spec
-        self._shapes = shapes
 
-    @property
+    @cached_property  # read on every request's validation
     def members(self) -> dict[str, "Shape"]:
-        return {name: _shape(self._shapes_key, ref["shape"]) for name, ref in self._spec.get("members", {}).items()}
+        return {name: _shape(ref["shape"]) for name, ref in self._spec.get("members", {}).items()}
 
     @property
     def required_members(self) -> list[str]:
@@ -39,17 +37,15 @@ class Shape:
 
     @property
     def member(self) -> "Shape":
-        return _shape(self._shapes_key, self._spec["member"]["shape"])
+        return _shape(self._spec["member"]["shape"])
 
     @property
     def key(self) -> "Shape":
-        return _shape(self._shapes_key, self._spec["key"]["shape"])
+        return _shape(self._spec["key"]["shape"])
 
     @property
     def value(self) -> "Shape":
-        return _shape(self._shapes_key, self._spec["value"]["shape"])
-
-    _shapes_key = SERVICE
+        return _shape(self._spec["value"]["shape"])
 
     def __repr__(self) -> str:
         return f"<Shape {self.name} ({self.type_name})>"
@@ -62,7 +58,7 @@ class OperationModel:
 
     def _ref(self, key: str) -> Shape | None:
         ref = self._spec.get(key)
-        return _shape(SERVICE, ref["shape"]) if ref else None
+        return _shape(ref["shape"]) if ref else None
 
     @property
     def input_shape(self) -> Shape | None:
@@ -74,7 +70,7 @@ class OperationModel:
 
     @property
     def error_shapes(self) -> list[Shape]:
-        return [_shape(SERVICE, ref["shape"]) for ref in self._spec.get("errors", [])]
+        return [_shape(ref["shape"]) for ref in self._spec.get("errors", [])]
 
 
 class ServiceModel:
@@ -88,7 +84,7 @@ class ServiceModel:
         return list(self._operations)
 
     def shape_for(self, name: str) -> Shape:
-        return _shape(SERVICE, name)
+        return _shape(name)
 
 
 def _model_file() -> str:
@@ -106,8 +102,8 @@ def service_model() -> ServiceModel:
 
 
 @lru_cache(maxsize=None)
-def _shape(service: str, name: str) -> Shape:
-    return Shape(name, service_model().shapes)
+def _shape(name: str) -> Shape:
+    return Shape(name, service_model().shapes[name])
 
 
 @lru_cache(maxsize=None)
