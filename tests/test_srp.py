@@ -98,3 +98,24 @@ def test_custom_auth_with_srp_and_a_wrong_password(emulator, cognito):
     responses = client.process_challenge(verifier["ChallengeParameters"], parameters)
     assert error_of(cognito.respond_to_auth_challenge, ClientId=CLIENT, ChallengeName="PASSWORD_VERIFIER",
                     Session=verifier["Session"], ChallengeResponses=responses)["Message"] == "Incorrect username or password."
+
+
+def test_a_password_stored_by_an_earlier_version_still_signs_in(emulator, cognito):
+    """Earlier versions stored the SRP verifier itself; such a user signs in with SRP and with the plain password."""
+    from emulator.services.passwords import G, N, modpow, private_key
+
+    confirmed_user(emulator, cognito, "+919711000009")
+    store = emulator.services.store
+    user = store.find_users(POOL, "phone_number", "+919711000009")[0]
+    stored = user["Password"]
+    assert "verifier" not in stored and stored["x"] != PASSWORD
+    x = private_key(POOL, user["Username"], PASSWORD, stored["salt"])
+    assert int(stored["x"], 16) == x
+    user["Password"] = {key: value for key, value in stored.items() if key != "x"}
+    user["Password"]["verifier"] = format(modpow(G, x, N), "x")
+    store.replace_user(POOL, user)
+    assert srp(cognito, "+919711000009", PASSWORD).authenticate_user()["AuthenticationResult"]["IdToken"]
+    assert cognito.initiate_auth(ClientId=CLIENT, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={
+        "USERNAME": "+919711000009", "PASSWORD": PASSWORD})["AuthenticationResult"]["AccessToken"]
+    with pytest.raises(cognito.exceptions.NotAuthorizedException):
+        srp(cognito, "+919711000009", "Wrong-Passw0rd!").authenticate_user()

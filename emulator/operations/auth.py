@@ -345,7 +345,7 @@ def _srp_challenge(services: Services, pool: dict, client: dict, user: dict, srp
     stored = user.get("Password")
     if stored is None:
         raise errors.NotAuthorizedException(INCORRECT)
-    b_value, b_public = passwords.srp_server_values(stored["verifier"])
+    b_value, b_public = passwords.srp_server_values(passwords.verifier_of(stored))
     secret_block = base64.b64encode(secrets.token_bytes(96)).decode()
     now = services.clock.now()
     services.store.delete_expired_auth_sessions(now)
@@ -369,7 +369,7 @@ def _check_password_claim(services: Services, pool: dict, client: dict, user: di
     srp = session["srp"]
     try:
         key = passwords.srp_session_key(int(srp["A"], 16), int(srp["B"], 16), int(srp["b"], 16),
-                                        user["Password"]["verifier"])
+                                        passwords.verifier_of(user["Password"]))
         expected = passwords.password_claim_signature(key, pool["Id"], user["Username"],
                                                       responses["PASSWORD_CLAIM_SECRET_BLOCK"], timestamp)
     except ValueError:  # u = 0, or a secret block that is not base64

@@ -1,8 +1,10 @@
-"""Passwords are never stored: each user keeps what SRP needs, a salt and a verifier.
+"""Passwords are never stored: each user keeps a random salt and SRP's private value x, a salted hash.
 
 The maths is Cognito's SRP-6a (fact sheet §7): the RFC 5054 3072-bit group,
 g = 2, SHA-256, x = H(salt | H(poolName | username | ":" | password)), v = g^x mod N.
-A plain password sign-in is checked by recomputing v from the password.
+A plain password sign-in is checked by recomputing x (two hashes). The verifier v, a 3072-bit modular
+exponentiation (about 1 ms even with GMP), is derived from x only when an SRP sign-in needs it, and
+remembered: every SignUp and password sign-in would otherwise pay for it.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import base64
 import hashlib
 import hmac
 import secrets
+
+from functools import lru_cache
 
 try:  # GMP's modular exponentiation is about ten times Python's on SRP's 3072-bit numbers
     from gmpy2 import powmod as _gmp_powmod
@@ -63,23 +67,36 @@ def private_key(pool_id: str, username: str, password: str, salt_hex: str) -> in
 
 
 def make_verifier(pool_id: str, username: str, password: str) -> dict:
-    """What is stored for a password: {"salt": hex, "verifier": hex}."""
+    """What is stored for a password: {"salt": hex, "x": hex}."""
     salt_hex = pad_hex(secrets.randbits(128) | (1 << 127))  # 16 bytes, canonical hex
-    verifier = modpow(G, private_key(pool_id, username, password, salt_hex), N)
-    return {"salt": salt_hex, "verifier": format(verifier, "x")}
+    return {"salt": salt_hex, "x": format(private_key(pool_id, username, password, salt_hex), "x")}
 
 
 def password_matches(pool_id: str, username: str, password: str, stored: dict) -> bool:
-    candidate = modpow(G, private_key(pool_id, username, password, stored["salt"]), N)
-    return hmac.compare_digest(format(candidate, "x"), stored["verifier"])
+    candidate = private_key(pool_id, username, password, stored["salt"])
+    if "x" in stored:
+        return hmac.compare_digest(format(candidate, "x"), stored["x"])
+    # Written by an earlier version, which kept the verifier itself.
+    return hmac.compare_digest(format(modpow(G, candidate, N), "x"), stored["verifier"])
+
+
+def verifier_of(stored: dict) -> int:
+    """v = g^x mod N for a stored password."""
+    if "x" in stored:
+        return _verifier(stored["x"])
+    return int(stored["verifier"], 16)
+
+
+@lru_cache(maxsize=4096)  # 4096 × ~400 bytes; a user signing in again with SRP skips the exponentiation
+def _verifier(x_hex: str) -> int:
+    return modpow(G, int(x_hex, 16), N)
 
 
 # -- SRP sign-in, the server's side (fact sheet §7.2) -------------------------------------
 
 
-def srp_server_values(verifier_hex: str) -> tuple[int, int]:
+def srp_server_values(verifier: int) -> tuple[int, int]:
     """(b, B): the server's secret and public values for one SRP sign-in."""
-    verifier = int(verifier_hex, 16)
     while True:
         b = secrets.randbits(256)
         B = (K * verifier + modpow(G, b, N)) % N
@@ -87,12 +104,12 @@ def srp_server_values(verifier_hex: str) -> tuple[int, int]:
             return b, B
 
 
-def srp_session_key(A: int, B: int, b: int, verifier_hex: str) -> bytes:
+def srp_session_key(A: int, B: int, b: int, verifier: int) -> bytes:
     """K, the key both sides derive: S = (A · v^u)^b mod N, then Cognito's one-block HKDF."""
     u = int(hex_hash(pad_hex(A) + pad_hex(B)), 16)
     if u == 0:
         raise ValueError("u is zero")
-    S = modpow(A * modpow(int(verifier_hex, 16), u, N) % N, b, N)
+    S = modpow(A * modpow(verifier, u, N) % N, b, N)
     prk = hmac.new(bytes.fromhex(pad_hex(u)), bytes.fromhex(pad_hex(S)), hashlib.sha256).digest()
     return hmac.new(prk, b"Caldera Derived Key\x01", hashlib.sha256).digest()[:16]
 
