@@ -54,11 +54,15 @@ def init_app(app: Flask, settings: Settings) -> None:
         if log.isEnabledFor(logging.INFO):
             target = request.headers.get("X-Amz-Target", "")
             operation = target.rpartition(".")[2] if target else f"{request.method} {request.path}"
-            error = (response.headers.get("x-amzn-ErrorType") or "").split(":")[0] or "-"
-            started = g.get("request_started", time.perf_counter())
-            log.info("op=%s status=%d ms=%.1f error=%s", operation, response.status_code,
-                     (time.perf_counter() - started) * 1000, error)
+            log_request(operation, response.status_code, g.get("request_started", time.perf_counter()),
+                        response.headers.get("x-amzn-ErrorType"))
         return response
+
+
+def log_request(operation: str, status: int, started: float, error_type: str | None) -> None:
+    if log.isEnabledFor(logging.INFO):
+        error = (error_type or "").split(":")[0] or "-"
+        log.info("op=%s status=%d ms=%.1f error=%s", operation, status, (time.perf_counter() - started) * 1000, error)
 
 
 def _given_token() -> str:

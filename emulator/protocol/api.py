@@ -32,28 +32,42 @@ def services() -> Services:
 @cognito_api.post("/", defaults={"path": ""})
 @cognito_api.post("/<path:path>")
 def dispatch(path: str) -> Response:
-    request_id = ids.request_id()
     target = request.headers.get("X-Amz-Target")
     if not target and sns.is_sns_request():
         return sns.handle()
+    try:
+        raw = request.get_data(cache=False)
+    except RequestEntityTooLarge:
+        too_large = errors.RequestEntityTooLargeException(
+            f"Request body is larger than {current_app.config['MAX_CONTENT_LENGTH']} bytes.")
+        status, headers, body = error_answer(too_large, ids.request_id())
+    else:
+        status, headers, body = answer(services(), target, raw)
+    return Response(body, status=status, headers=headers)
+
+
+def answer(services: Services, target: str | None, raw: bytes) -> tuple[int, dict, bytes]:
+    """One Cognito call, without a web framework: (status, headers, body) for an X-Amz-Target and a body.
+    The HTTP route above and the in-process client of emulator.embedded both answer through this."""
+    request_id = ids.request_id()
     try:
         name = _operation_name(target)
         model = operation_model(name)
         function = OPERATIONS.get(name)
         if function is None:
             raise errors.UnsupportedOperationException(f"The emulator does not implement {name} yet.")
-        params = validate_input(model.input_shape, _json_body())
-        result = function(services(), params)
-        if services().settings.check_responses:
+        params = validate_input(model.input_shape, _json_body(raw))
+        result = function(services, params)
+        if services.settings.check_responses:
             problems = output_problems(model.output_shape, result)
             if problems:
                 raise AssertionError(f"{name} answered outside its output shape: {problems}")
-        return json_response(200, result, request_id)
+        return 200, _headers(request_id), _json(result)
     except errors.CognitoError as error:
-        return error_response(error, request_id)
+        return error_answer(error, request_id)
     except Exception:
         log.exception("request %s failed", request_id)
-        return error_response(errors.InternalErrorException("Internal server error."), request_id)
+        return error_answer(errors.InternalErrorException("Internal server error."), request_id)
 
 
 def _operation_name(target: str | None) -> str:
@@ -67,13 +81,7 @@ def _operation_name(target: str | None) -> str:
     return name
 
 
-def _json_body() -> dict:
-    try:
-        raw = request.get_data(cache=False)
-    except RequestEntityTooLarge:
-        raise errors.RequestEntityTooLargeException(
-            f"Request body is larger than {current_app.config['MAX_CONTENT_LENGTH']} bytes."
-        ) from None
+def _json_body(raw: bytes) -> dict:
     if not raw.strip():
         return {}  # Coral reads an empty body as an empty request
     try:
@@ -87,16 +95,17 @@ def _json_body() -> dict:
     return body
 
 
-def json_response(status: int, body: dict, request_id: str) -> Response:
-    response = Response(json.dumps(body, separators=(",", ":")), status=status, content_type=CONTENT_TYPE)
-    response.headers["x-amzn-RequestId"] = request_id
-    return response
+def _json(body: dict) -> bytes:
+    return json.dumps(body, separators=(",", ":")).encode()
 
 
-def error_response(error: errors.CognitoError, request_id: str) -> Response:
-    response = json_response(error.status, error.body(), request_id)
-    response.headers["x-amzn-ErrorType"] = f"{error.code}:"
+def _headers(request_id: str) -> dict:
+    return {"Content-Type": CONTENT_TYPE, "x-amzn-RequestId": request_id}
+
+
+def error_answer(error: errors.CognitoError, request_id: str) -> tuple[int, dict, bytes]:
+    headers = {**_headers(request_id), "x-amzn-ErrorType": f"{error.code}:"}
     header_message = " ".join(error.message.split())
     if header_message.isascii():  # a header can't carry every message a body can
-        response.headers["x-amzn-ErrorMessage"] = header_message
-    return response
+        headers["x-amzn-ErrorMessage"] = header_message
+    return error.status, headers, _json(error.body())
