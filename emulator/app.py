@@ -11,7 +11,7 @@ from emulator.control_api import control_api
 from emulator.jwks import jwks
 from emulator.lambda_api import lambda_api
 from emulator.operations import Services
-from emulator.protocol.api import cognito_api
+from emulator.protocol.api import CognitoCalls, cognito_api
 from emulator.services.clock import Clock
 from emulator.services.functions import FunctionRegistry
 from emulator.services.messages import Outbox
@@ -55,6 +55,8 @@ def create_app(settings: Settings | None = None, *, seed_config: dict | None = N
     app.register_blueprint(cognito_api)  # last: its POST rule matches every path
     cors.init_app(app, settings.loopback_only)
     guards.init_app(app, settings)
+    app.wsgi_app = CognitoCalls(app.wsgi_app, services, settings.max_request_bytes,
+                                lambda origin: cors.origin_headers(origin, settings.loopback_only))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

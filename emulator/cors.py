@@ -12,20 +12,28 @@ from flask import Flask, Response, request
 EXPOSED = "x-amzn-RequestId, x-amzn-ErrorType, x-amzn-ErrorMessage, Date"
 ALLOWED_HEADERS = ("Content-Type, X-Amz-Target, X-Amz-User-Agent, X-Amz-Date, X-Amz-Security-Token, "
                    "X-Amz-Content-Sha256, Authorization, Cache-Control, amz-sdk-invocation-id, amz-sdk-request")
-def init_app(app: Flask, loopback_only: bool) -> None:
-    # Reflecting the origin with credentials is only safe while nobody but this machine can connect.
-    with_credentials = loopback_only
 
+
+def origin_headers(origin: str | None, loopback_only: bool) -> list[tuple[str, str]]:
+    """The headers an answer to a request from `origin` carries (none without an Origin)."""
+    if not origin:
+        return []
+    # Reflecting the origin with credentials is only safe while nobody but this machine can connect.
+    if loopback_only:
+        allowed = [("Access-Control-Allow-Origin", origin), ("Access-Control-Allow-Credentials", "true"),
+                   ("Vary", "Origin")]
+    else:
+        allowed = [("Access-Control-Allow-Origin", "*")]
+    return [*allowed, ("Access-Control-Expose-Headers", EXPOSED)]
+
+
+def init_app(app: Flask, loopback_only: bool) -> None:
     def add_origin(response: Response) -> Response:
-        origin = request.headers.get("Origin")
-        if origin:
-            if with_credentials:
-                response.headers["Access-Control-Allow-Origin"] = origin
-                response.headers["Access-Control-Allow-Credentials"] = "true"
-                response.vary.add("Origin")
+        for name, value in origin_headers(request.headers.get("Origin"), loopback_only):
+            if name == "Vary":
+                response.vary.add(value)
             else:
-                response.headers["Access-Control-Allow-Origin"] = "*"
-            response.headers["Access-Control-Expose-Headers"] = EXPOSED
+                response.headers[name] = value
         return response
 
     @app.before_request

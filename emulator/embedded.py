@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import sys
-import time
 
 from urllib.parse import urlsplit
 
@@ -19,10 +18,7 @@ import boto3
 import botocore.config
 from botocore.awsrequest import AWSResponse
 
-from emulator import guards
 from emulator.app import create_app, reset, services_of
-from emulator.protocol.api import answer
-from emulator.protocol.model import TARGET_PREFIX
 from emulator.operations import Services
 from emulator.server import Server
 from emulator.settings import Settings
@@ -66,23 +62,11 @@ class EmbeddedEmulator:
         return client
 
     def _send_directly(self, request, **kwargs):
-        """botocore's before-send hook: answer in this process, as the server would, without a socket.
-
-        A Cognito call goes straight to the protocol layer the HTTP route also uses (the web framework's
-        per-request work was a sixth of an in-process sign-in); anything else goes through the WSGI app."""
+        """botocore's before-send hook: answer from the WSGI app, as the server would, without a socket.
+        (A Cognito call there skips Flask: see protocol.api.CognitoCalls.)"""
         body = request.body.read() if hasattr(request.body, "read") else (request.body or b"")
         if isinstance(body, str):
             body = body.encode()
-        target = request.headers.get("X-Amz-Target")
-        target = target.decode() if isinstance(target, bytes) else target
-        if target and target.startswith(TARGET_PREFIX) and len(body) <= self.settings.max_request_bytes:
-            started = time.perf_counter()
-            status, headers, data = answer(self.services, target, body)
-            guards.log_request(target.rpartition(".")[2], status, started, headers.get("x-amzn-ErrorType"))
-            return AWSResponse(request.url, status, headers, _Raw(data))
-        return self._send_through_wsgi(request, body)
-
-    def _send_through_wsgi(self, request, body: bytes):
         split = urlsplit(request.url)
         environ = {
             "REQUEST_METHOD": request.method, "SCRIPT_NAME": "", "PATH_INFO": split.path or "/",

@@ -154,6 +154,32 @@ def test_cors_exposes_error_headers_on_real_responses(emulator):
     assert {"x-amzn-errortype", "x-amzn-requestid"} <= exposed
 
 
+@pytest.mark.parametrize("operation, body", [
+    ("ListUserPools", {"MaxResults": 1}),
+    ("DescribeUserPool", {"UserPoolId": "us-east-1_missing00"}),
+    ("SignUp", {"ClientId": "x"}),
+])
+def test_every_path_gives_the_same_answer(emulator, operation, body):
+    # A call to "/" is answered without Flask (protocol.api.CognitoCalls); other paths, and a chunked body
+    # (no Content-Length), go through Flask's route. Clients must not be able to tell.
+    origin = {"Origin": "http://localhost:5173"}
+    direct = post(emulator, operation, body, headers=origin)
+    routed = post(emulator, operation, body, path="/base", headers=origin)
+    chunked = requests.post(emulator.url + "/", data=iter([json.dumps(body).encode()]), timeout=10,
+                            headers={"X-Amz-Target": TARGET + operation, **origin})
+    compared = {"content-type", "x-amzn-errortype", "x-amzn-errormessage", "access-control-allow-origin",
+                "access-control-allow-credentials", "access-control-expose-headers", "vary"}
+
+    def seen(response):
+        headers = {name.lower(): value for name, value in response.headers.items() if name.lower() in compared}
+        body = response.json()
+        body.pop("UserPools", None)  # ListUserPools lists whatever earlier calls made
+        return response.status_code, headers, body
+
+    assert seen(direct) == seen(routed) == seen(chunked)
+    assert "access-control-allow-origin" in seen(direct)[1]
+
+
 def test_connections_are_kept_alive(emulator):
     with requests.Session() as session:
         for _ in range(3):
