@@ -85,18 +85,24 @@ class CognitoCalls:
         self.max_bytes = max_bytes
         self.cors_headers = cors_headers  # Origin header (or None) → the CORS headers the Flask hooks would add
 
-    def __call__(self, environ, start_response):
-        target = environ.get("HTTP_X_AMZ_TARGET", "")
-        length = environ.get("CONTENT_LENGTH", "")
-        if (environ["REQUEST_METHOD"] != "POST" or environ.get("PATH_INFO") != "/"
-                or not target.startswith(TARGET_PREFIX) or not length.isdigit() or int(length) > self.max_bytes):
-            return self.app(environ, start_response)
+    def handles(self, method: str, path: str, target: str | None, length: str | None) -> bool:
+        """Whether a request is a plain Cognito call this answers itself (length: the Content-Length header)."""
+        return (method == "POST" and path == "/" and (target or "").startswith(TARGET_PREFIX)
+                and (length or "").isdigit() and int(length) <= self.max_bytes)
+
+    def call(self, target: str, body: bytes, origin: str | None) -> tuple[int, list[tuple[str, str]], bytes]:
+        """(status, headers, body) for a plain Cognito call, logged as the Flask app logs its requests."""
         started = time.perf_counter()
-        status, headers, body = answer(self.services, target, environ["wsgi.input"].read(int(length)))
+        status, headers, data = answer(self.services, target, body)
         guards.log_request(target.rpartition(".")[2], status, started, headers.get("x-amzn-ErrorType"))
-        start_response(f"{status} {HTTPStatus(status).phrase}",
-                       [*headers.items(), ("Content-Length", str(len(body))),
-                        *self.cors_headers(environ.get("HTTP_ORIGIN"))])
+        return status, [*headers.items(), ("Content-Length", str(len(data))), *self.cors_headers(origin)], data
+
+    def __call__(self, environ, start_response):
+        target, length = environ.get("HTTP_X_AMZ_TARGET"), environ.get("CONTENT_LENGTH")
+        if not self.handles(environ["REQUEST_METHOD"], environ.get("PATH_INFO"), target, length):
+            return self.app(environ, start_response)
+        status, headers, body = self.call(target, environ["wsgi.input"].read(int(length)), environ.get("HTTP_ORIGIN"))
+        start_response(f"{status} {HTTPStatus(status).phrase}", headers)
         return [body]
 
 
