@@ -99,9 +99,8 @@ def issue_tokens(services: Services, pool: dict, client: dict, user: dict, *, so
                      "exp": issued + access_lifetime, "iat": issued, "jti": str(uuid.uuid4()),
                      "username": user["Username"]}
     _pre_token_generation(services, pool, client, user, source, client_metadata, id_claims, access_claims)
-    result = {"AccessToken": services.tokens.sign(pool["Id"], "access", access_claims),
-              "ExpiresIn": access_lifetime, "TokenType": "Bearer",
-              "IdToken": services.tokens.sign(pool["Id"], "id", id_claims)}
+    access_token, id_token = services.tokens.sign_pair(pool["Id"], access_claims, id_claims)
+    result = {"AccessToken": access_token, "ExpiresIn": access_lifetime, "TokenType": "Bearer", "IdToken": id_token}
     rotation = (client.get("RefreshTokenRotation") or {}).get("Feature") == "ENABLED"
     if refresh is None:
         result["RefreshToken"] = new_refresh_token(services, pool, client, user, auth_time, origin_jti)
