@@ -339,7 +339,11 @@ def main(argv=None) -> int:
         print(f"round {round_number + 1}/{rounds}", file=sys.stderr)
         record("RS256 signature on this machine (ms)", "emulator", 1000 * statistics.median(
             _timed(SIGNER.sign, SIGNING_CLAIMS) for _ in range(100)))
-        for kind in kinds:  # interleaved: each round visits every server
+        # Interleaved: each round visits every server, and the order turns round by round, since this machine's
+        # speed drifts within seconds (a run once measured the same boto3 client at 2.7 ms of CPU per flow for
+        # whichever server went first and 7 ms for the next).
+        shift = round_number % len(kinds)
+        for kind in kinds[shift:] + kinds[:shift]:
             server = Server(kind)
             try:
                 record("cold start (s)", kind, server.cold_start)
