@@ -356,6 +356,11 @@ def main(argv=None) -> int:
                 # Where a sequential flow's time goes: CPU in this (boto3) process and in the server.
                 record("  boto3 client CPU per flow (ms)", kind, 1000 * (time.process_time() - client_cpu) / flows)
                 record("  server CPU per flow (ms)", kind, 1000 * (server.cpu_seconds() - server_cpu) / flows)
+                # What one round trip costs the server before any Cognito work: the cheapest call there is.
+                server_cpu = server.cpu_seconds()
+                for _ in range(flows):
+                    pool.cognito.list_user_pools(MaxResults=1)
+                record("  server CPU per ListUserPools call (ms)", kind, 1000 * (server.cpu_seconds() - server_cpu) / flows)
                 record("password flow, 8 threads (flows/s)", kind,
                        flows_per_second(lambda c: pool.flow(c), flows, 8, lambda: client(server.url)))
                 if kind == "emulator":
@@ -469,6 +474,8 @@ def ratios(metrics: dict, big: int) -> dict:
                 found["  3x leaves the server, beyond signing (ms per flow)"] = 1000 / (3 * peer) - unavoidable_ms
                 found["  this server's CPU per flow besides its two signatures (ms)"] = (
                     median("  server CPU per flow (ms)", "emulator") - 2 * (unavoidable_ms - client_ms))
+                found["  of which its 3 round trips, at its cost of a ListUserPools call (ms)"] = (
+                    3 * median("  server CPU per ListUserPools call (ms)", "emulator"))
     found["OTP flow time vs floor (target <= 1.5)"] = median("OTP floor (flows/s)", "emulator") / median("OTP flow (flows/s)", "emulator")
     for label in ("SignUp", "OTP sign-in"):
         found[f"{label} latency {big} vs 100 users (target <= 1.2)"] = (
