@@ -6,22 +6,21 @@ from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from emulator import cors, guards, seed
-from emulator.services import lambda_env
 from emulator.control_api import control_api
 from emulator.jwks import jwks
 from emulator.lambda_api import lambda_api
-from emulator.operations import Services
+from emulator.operations import OPERATIONS
 from emulator.protocol.api import CognitoCalls, cognito_api
+from emulator.protocol.dispatch import EXTENSION, Dispatcher
+from emulator.services import Services, lambda_env
 from emulator.services.clock import Clock
 from emulator.services.functions import FunctionRegistry
 from emulator.services.messages import Outbox
 from emulator.services.store import Store
 from emulator.services.tokens import TokenSigner
-from emulator.services.triggers import TriggerRunner
+from emulator.services.triggers import Triggers
 from emulator.settings import Settings
 from emulator.web import web
-
-EXTENSION = "cognito_emulator"
 
 
 def create_app(settings: Settings | None = None, *, seed_config: dict | None = None) -> Flask:
@@ -38,14 +37,15 @@ def create_app(settings: Settings | None = None, *, seed_config: dict | None = N
     )
     functions.load(config.get("functions", {}))
     services = Services(store=store, clock=clock, settings=settings, functions=functions,
-                        triggers=TriggerRunner(functions), outbox=Outbox(store, clock),
+                        triggers=Triggers(functions), outbox=Outbox(store, clock),
                         tokens=TokenSigner(store, lambda: settings.base_url))
-    seeded = seed.apply(services, config)
+    dispatcher = Dispatcher(OPERATIONS, services)
+    seeded = seed.apply(dispatcher, config)
 
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.json.sort_keys = False
-    app.extensions[EXTENSION] = services
+    app.extensions[EXTENSION] = dispatcher
     app.extensions["cognito_emulator_seeded"] = seeded
     app.extensions["cognito_emulator_config"] = config
     app.register_blueprint(control_api)
@@ -55,7 +55,7 @@ def create_app(settings: Settings | None = None, *, seed_config: dict | None = N
     app.register_blueprint(cognito_api)  # last: its POST rule matches every path
     cors.init_app(app, settings.loopback_only)
     guards.init_app(app, settings)
-    app.wsgi_app = CognitoCalls(app.wsgi_app, services, settings.max_request_bytes,
+    app.wsgi_app = CognitoCalls(app.wsgi_app, dispatcher, settings.max_request_bytes,
                                 lambda origin: cors.origin_headers(origin, settings.loopback_only))
 
     @app.errorhandler(HTTPException)
@@ -74,15 +74,15 @@ def create_app(settings: Settings | None = None, *, seed_config: dict | None = N
 
 
 def services_of(app: Flask) -> Services:
-    return app.extensions[EXTENSION]
+    return app.extensions[EXTENSION].services
 
 
 def reset(app: Flask) -> None:
     """Back to the state right after start: no users, messages, sessions or tokens, the configured
     functions only, the clock at wall time, and the seed applied afresh. For test isolation."""
-    services = services_of(app)
+    dispatcher: Dispatcher = app.extensions[EXTENSION]
     config = app.extensions["cognito_emulator_config"]
-    services.store.reset()
-    services.clock.reset()
-    services.functions.load(config.get("functions", {}), replace=True)
-    app.extensions["cognito_emulator_seeded"] = seed.apply(services, config)
+    dispatcher.services.store.reset()
+    dispatcher.services.clock.reset()
+    dispatcher.services.functions.load(config.get("functions", {}), replace=True)
+    app.extensions["cognito_emulator_seeded"] = seed.apply(dispatcher, config)

@@ -8,22 +8,16 @@ from __future__ import annotations
 
 import math
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 
-from emulator.operations import Services
-from emulator.operations.users import (
-    CONFIRMED, UNCONFIRMED, new_user, new_username, set_password, unique_attributes,
-)
-from emulator.protocol import errors
-from emulator.services.store import AttributeTaken, UsernameTaken
+from emulator import errors
+from emulator.operations.users import CONFIRMED, UNCONFIRMED, new_user, new_user_attributes, unique_attributes
+from emulator.protocol.dispatch import current_services
+from emulator.services import Services
 from emulator.services.messages import EMAIL, SMS, email_view, sms_view
-from emulator.services.store import SCHEMA_VERSION
+from emulator.services.store import SCHEMA_VERSION, AttributeTaken, UsernameTaken
 
 control_api = Blueprint("control_api", __name__, url_prefix="/_emulator")
-
-
-def _services() -> Services:
-    return current_app.extensions["cognito_emulator"]
 
 
 def bad_request(message: str):
@@ -32,7 +26,7 @@ def bad_request(message: str):
 
 @control_api.get("/health")
 def health():
-    services = _services()
+    services = current_services()
     return jsonify({"status": "ok", "region": services.settings.region, "schema_version": SCHEMA_VERSION,
                     "endpoint": services.settings.base_url})
 
@@ -43,7 +37,7 @@ def _clock_state(services: Services) -> dict:
 
 @control_api.get("/clock")
 def get_clock():
-    return jsonify(_clock_state(_services()))
+    return jsonify(_clock_state(current_services()))
 
 
 @control_api.post("/clock")
@@ -57,7 +51,7 @@ def advance_clock():
         return bad_request('Give the seconds to advance as JSON {"seconds": N} or ?seconds=N.')
     if not math.isfinite(seconds) or seconds < 0:
         return bad_request("seconds must be a finite number >= 0: the emulator clock only moves forward.")
-    services = _services()
+    services = current_services()
     services.clock.advance(seconds)
     services.store.set_meta("clock_offset", services.clock.offset)  # survives a restart
     return jsonify(_clock_state(services))
@@ -106,7 +100,7 @@ def list_inbox(inbox: str):
     except ValueError as error:
         return bad_request(str(error))
     destination = _destination(request.args.get(key), key)
-    messages = _services().store.list_messages(medium, destination, since, latest)
+    messages = current_services().store.list_messages(medium, destination, since, latest)
     return jsonify({"messages": [view(message) for message in messages]})
 
 
@@ -118,7 +112,7 @@ def clear_inbox(inbox: str):
         _known_arguments({key})
     except ValueError as error:
         return bad_request(str(error))
-    deleted = _services().store.delete_messages(medium, _destination(request.args.get(key), key))
+    deleted = current_services().store.delete_messages(medium, _destination(request.args.get(key), key))
     return jsonify({"deleted": deleted})
 
 
@@ -133,13 +127,13 @@ def list_triggers():
         since, latest = _listing_arguments({"username"})
     except ValueError as error:
         return bad_request(str(error))
-    invocations = _services().store.list_trigger_invocations(request.args.get("username"), since, latest)
+    invocations = current_services().store.list_trigger_invocations(request.args.get("username"), since, latest)
     return jsonify({"invocations": invocations})
 
 
 @control_api.delete("/triggers")
 def clear_triggers():
-    return jsonify({"deleted": _services().store.delete_trigger_invocations()})
+    return jsonify({"deleted": current_services().store.delete_trigger_invocations()})
 
 
 # -- bulk import ---------------------------------------------------------------------------
@@ -155,7 +149,7 @@ def import_users(pool_id: str):
     "password": "optional"}]}, at most 10,000 a request. Users without a password can sign in only with
     custom auth. All are added, or none (a taken name is a 400).
     """
-    services = _services()
+    services = current_services()
     pool = services.store.get_pool(pool_id)
     if pool is None:
         return jsonify({"__type": "ResourceNotFoundException", "message": f"User pool {pool_id} does not exist."}), 404
@@ -175,15 +169,12 @@ def import_users(pool_id: str):
             attributes = item.get("attributes") or {}
             if not isinstance(attributes, dict) or not all(isinstance(v, str) for v in attributes.values()):
                 return bad_request("attributes must map names to strings.")
-            username, implied = new_username(pool, item["username"])
-            merged = {**attributes, **implied}
-            for attribute in ("phone_number", "email"):
-                if attribute in merged:
-                    merged.setdefault(f"{attribute}_verified", "true" if status == CONFIRMED else "false")
-            user = new_user(pool, username, merged, status, now)
-            if isinstance(item.get("password"), str):
-                set_password(pool, user, item["password"], temporary=False, now=now)
-            users.append(user)
+            # A confirmed user's phone number or email counts as verified, unless the item says otherwise.
+            username, merged = new_user_attributes(pool, item["username"], attributes,
+                                                   verified="true" if status == CONFIRMED else "false")
+            password = item.get("password")
+            users.append(new_user(pool, username, merged, status, now,
+                                  password=password if isinstance(password, str) else None))
         services.store.insert_users(pool_id, users, unique_attributes(pool))
     except errors.CognitoError as error:
         return bad_request(error.message)

@@ -20,7 +20,7 @@ from botocore import UNSIGNED
 from botocore.awsrequest import AWSResponse
 
 from emulator.app import create_app, reset, services_of
-from emulator.operations import Services
+from emulator.services import Services
 from emulator.server import Server
 from emulator.settings import Settings
 

@@ -3,15 +3,15 @@ plus the pool id, so any JWT library can verify the emulator's tokens."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, jsonify
 
-from emulator.operations import Services
+from emulator.protocol.dispatch import current_services
 
 jwks = Blueprint("jwks", __name__)
 
 
 def _pool_or_404(pool_id: str):
-    services: Services = current_app.extensions["cognito_emulator"]
+    services = current_services()
     if services.store.get_pool(pool_id) is None:
         return services, (jsonify({"__type": "ResourceNotFoundException",
                                    "message": f"User pool {pool_id} does not exist."}), 404)

@@ -13,9 +13,9 @@ import threading
 import traceback
 import uuid
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 
-from emulator.operations import Services
+from emulator.protocol.dispatch import current_services
 from emulator.services.functions import FunctionImportError, FunctionNotFound, function_arn, function_name
 
 lambda_api = Blueprint("lambda_api", __name__)
@@ -29,7 +29,7 @@ def _error(status: int, code: str, message: str) -> Response:
 
 @lambda_api.post("/2015-03-31/functions/<path:reference>/invocations")
 def invoke(reference: str) -> Response:
-    services: Services = current_app.extensions["cognito_emulator"]
+    services = current_services()
     registry = services.functions
     name = function_name(reference)
     try:

@@ -23,12 +23,11 @@ import logging
 from dataclasses import dataclass, field
 from importlib import resources
 
-from emulator.operations.registry import Services
-from emulator.operations.user_pool_clients import apply_client_update, new_user_pool_client, updated_client
-from emulator.operations.user_pools import apply_pool_update, new_user_pool, updated_pool
-from emulator.protocol import errors
-from emulator.protocol.model import operation_model
-from emulator.protocol.validation import validate_input
+from emulator import errors
+from emulator.operations.user_pool_clients import updated_client
+from emulator.operations.user_pools import updated_pool
+from emulator.protocol.dispatch import Dispatcher
+from emulator.services import ids
 
 log = logging.getLogger("emulator.seed")
 
@@ -71,14 +70,23 @@ def with_placeholders(config, region: str, account_id: str):
     return config
 
 
-def _validated(operation: str, request: dict, where: str) -> dict:
+def _validated(dispatcher: Dispatcher, operation: str, request: dict, where: str) -> dict:
     try:
-        return validate_input(operation_model(operation).input_shape, request)
+        return dispatcher.validated(operation, request)
     except errors.CognitoError as error:
         raise SeedError(f"{where}: {error.message}") from None
 
 
-def apply(services: Services, config: dict) -> list[SeededPool]:
+def _call(dispatcher: Dispatcher, operation: str, request: dict, where: str) -> dict:
+    try:
+        return dispatcher.call(operation, request)
+    except errors.CognitoError as error:
+        raise SeedError(f"{where}: {error.message}") from None
+
+
+def apply(dispatcher: Dispatcher, config: dict) -> list[SeededPool]:
+    """Create or update the configured pools and clients, through the same operations (and validation) clients
+    call: CreateUserPool(Client) with the pinned ids, UpdateUserPool(Client) where the settings differ."""
     seeded = []
     for index, entry in enumerate(config.get("user_pools", [])):
         if not isinstance(entry, dict):
@@ -86,9 +94,10 @@ def apply(services: Services, config: dict) -> list[SeededPool]:
         where = f"user_pools[{index}] ({entry.get('PoolName', '?')})"
         pool_id = entry.get("Id")
         if pool_id is not None:
-            _validated("DescribeUserPool", {"UserPoolId": pool_id}, where)
-        request = _validated("CreateUserPool", {k: v for k, v in entry.items() if k not in ("Id", "Clients")}, where)
-        pool = _apply_pool(services, request, pool_id, where)
+            _validated(dispatcher, "DescribeUserPool", {"UserPoolId": pool_id}, where)
+        request = _validated(dispatcher, "CreateUserPool",
+                             {k: v for k, v in entry.items() if k not in ("Id", "Clients")}, where)
+        pool = _apply_pool(dispatcher, request, pool_id, where)
         result = SeededPool(pool)
         for client_index, client_entry in enumerate(entry.get("Clients", [])):
             client_where = f"{where}.Clients[{client_index}]"
@@ -96,13 +105,14 @@ def apply(services: Services, config: dict) -> list[SeededPool]:
                 raise SeedError(f"{client_where} must be an object")
             client_id = client_entry.get("ClientId")
             if client_id is not None:
-                _validated("DescribeUserPoolClient", {"UserPoolId": pool["Id"], "ClientId": client_id}, client_where)
+                _validated(dispatcher, "DescribeUserPoolClient", {"UserPoolId": pool["Id"], "ClientId": client_id},
+                           client_where)
             client_request = _validated(
-                "CreateUserPoolClient",
+                dispatcher, "CreateUserPoolClient",
                 {**{k: v for k, v in client_entry.items() if k != "ClientId"}, "UserPoolId": pool["Id"]},
                 client_where,
             )
-            result.clients.append(_apply_client(services, pool, client_request, client_id, client_where))
+            result.clients.append(_apply_client(dispatcher, pool, client_request, client_id, client_where))
         seeded.append(result)
     return seeded
 
@@ -114,38 +124,45 @@ def _differs(updated: dict, existing: dict) -> bool:
     return settings(updated) != settings(existing)
 
 
-def _apply_pool(services: Services, request: dict, pool_id: str | None, where: str) -> dict:
-    store = services.store
+def _apply_pool(dispatcher: Dispatcher, request: dict, pool_id: str | None, where: str) -> dict:
+    store = dispatcher.services.store
     existing = store.get_pool(pool_id) if pool_id else store.find_pool_by_name(request["PoolName"])
+    if existing is None:
+        with ids.pinned(user_pool_id=pool_id):
+            created = _call(dispatcher, "CreateUserPool", request, where)["UserPool"]
+        return store.get_pool(created["Id"])
+    for immutable in ("UsernameAttributes", "AliasAttributes"):
+        if request.get(immutable) != existing.get(immutable):
+            log.warning("%s: %s can't change on an existing pool; keeping %s", where, immutable,
+                        existing.get(immutable))
     try:
-        if existing is None:
-            return new_user_pool(services, request, pool_id)
-        for immutable in ("UsernameAttributes", "AliasAttributes"):
-            if request.get(immutable) != existing.get(immutable):
-                log.warning("%s: %s can't change on an existing pool; keeping %s", where, immutable,
-                            existing.get(immutable))
-        if _differs(updated_pool(existing, request, 0), existing):
-            return apply_pool_update(services, existing, request)
-        return existing
+        differs = _differs(updated_pool(existing, request, 0), existing)
     except errors.CognitoError as error:
         raise SeedError(f"{where}: {error.message}") from None
+    if differs:
+        _call(dispatcher, "UpdateUserPool", {**request, "UserPoolId": existing["Id"]}, where)
+        return store.get_pool(existing["Id"])
+    return existing
 
 
-def _apply_client(services: Services, pool: dict, request: dict, client_id: str | None, where: str) -> dict:
-    store = services.store
+def _apply_client(dispatcher: Dispatcher, pool: dict, request: dict, client_id: str | None, where: str) -> dict:
+    store = dispatcher.services.store
     if client_id:
         existing = store.get_client(client_id)
         if existing is not None and existing["UserPoolId"] != pool["Id"]:
             raise SeedError(f"{where}: client {client_id} already belongs to pool {existing['UserPoolId']}")
     else:
         existing = store.find_client_by_name(pool["Id"], request["ClientName"])
+    if existing is None:
+        with ids.pinned(client_id=client_id):
+            return _call(dispatcher, "CreateUserPoolClient", request, where)["UserPoolClient"]
+    if request.get("GenerateSecret", False) != ("ClientSecret" in existing):
+        log.warning("%s: GenerateSecret can't change on an existing client", where)
     try:
-        if existing is None:
-            return new_user_pool_client(services, pool["Id"], request, client_id)
-        if request.get("GenerateSecret", False) != ("ClientSecret" in existing):
-            log.warning("%s: GenerateSecret can't change on an existing client", where)
-        if _differs(updated_client(existing, request, 0), existing):
-            return apply_client_update(services, existing, request)
-        return existing
+        differs = _differs(updated_client(existing, request, 0), existing)
     except errors.CognitoError as error:
         raise SeedError(f"{where}: {error.message}") from None
+    if differs:
+        return _call(dispatcher, "UpdateUserPoolClient", {**request, "ClientId": existing["ClientId"]},
+                     where)["UserPoolClient"]
+    return existing

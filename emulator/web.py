@@ -10,10 +10,10 @@ import datetime
 import json
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 
-from emulator.operations import OPERATIONS, Services
-from emulator.protocol import errors
+from emulator import errors
+from emulator.protocol.dispatch import current_dispatcher, current_services
 from emulator.services.functions import function_name
 
 web = Blueprint("web", __name__, static_folder="static", static_url_path="/_emulator/static")
@@ -26,14 +26,10 @@ USER_ACTIONS = {"confirm": "AdminConfirmSignUp", "disable": "AdminDisableUser", 
                 "delete": "AdminDeleteUser"}
 
 
-def _services() -> Services:
-    return current_app.extensions["cognito_emulator"]
-
-
 def _all_pools() -> list[dict]:
     pools, cursor = [], 0
     while cursor is not None:
-        page, cursor = _services().store.list_pools(60, cursor)
+        page, cursor = current_services().store.list_pools(60, cursor)
         pools.extend(page)
     return pools
 
@@ -70,8 +66,8 @@ def _users_context() -> dict:
     pool_id = request.args.get("pool") or (pools[0]["Id"] if pools else None)
     users, more = [], False
     if pool_id:
-        now = _services().clock.now()
-        page, cursor = _services().store.list_users(pool_id, USERS_PAGE_SIZE)
+        now = current_services().clock.now()
+        page, cursor = current_services().store.list_users(pool_id, USERS_PAGE_SIZE)
         more = cursor is not None
         for user in page:
             users.append({**user, "created": _when(user["UserCreateDate"]),
@@ -92,7 +88,8 @@ def users_table():
 @web.post("/users/<pool_id>/<path:username>/<any(confirm, disable, enable, delete):action>")
 def user_action(pool_id: str, username: str, action: str):
     try:
-        OPERATIONS[USER_ACTIONS[action]](_services(), {"UserPoolId": pool_id, "Username": username})
+        # Through the same validation and operation as the API call would go.
+        current_dispatcher().call(USER_ACTIONS[action], {"UserPoolId": pool_id, "Username": username})
     except errors.CognitoError as error:
         abort(400, f"{error.code}: {error.message}")
     return redirect(url_for("web.users", pool=pool_id), code=303)
@@ -101,7 +98,7 @@ def user_action(pool_id: str, username: str, action: str):
 @web.get("/trace")
 def trace():
     username = request.args.get("username") or None
-    invocations = _services().store.list_trigger_invocations(username, latest=TRACE_PAGE_SIZE)
+    invocations = current_services().store.list_trigger_invocations(username, latest=TRACE_PAGE_SIZE)
     for call in invocations:
         call["when"] = _when(call["started_at"]) if call.get("started_at") else ""
     return render_template("trace.html", invocations=list(reversed(invocations)), username=username)
@@ -109,7 +106,7 @@ def trace():
 
 @web.get("/pools")
 def pools():
-    services = _services()
+    services = current_services()
     described = []
     for pool in _all_pools():
         lambda_config = pool.get("LambdaConfig") or {}
@@ -153,7 +150,7 @@ def client_snippets(endpoint: str, pool: dict, client: dict) -> list[tuple[str, 
 
 @web.get("/clock")
 def clock():
-    services = _services()
+    services = current_services()
     return render_template("clock.html", now=_when(services.clock.now()), offset=_duration(services.clock.offset))
 
 
@@ -165,7 +162,7 @@ def advance_clock():
         abort(400, "seconds must be a number")
     if not 0 <= seconds <= 10 * 365 * 86400:
         abort(400, "seconds must be between 0 and ten years")
-    services = _services()
+    services = current_services()
     services.clock.advance(seconds)
     services.store.set_meta("clock_offset", services.clock.offset)
     return redirect(url_for("web.clock"), code=303)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from emulator.protocol import errors
+from emulator import errors
 from emulator.protocol.model import operation_model
 from emulator.protocol.validation import output_problems, validate_input
 from tests.conftest import error_of

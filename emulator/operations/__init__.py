@@ -1,8 +1,12 @@
-"""Cognito semantics, one module per area. Importing this package registers every operation."""
+"""Cognito semantics, one module per area (`auth/` a package of sign-in flows). Importing this package imports
+every module in it, so each `@operation` registers itself: a new module needs no list to be added to."""
 
-from emulator.operations import (  # noqa: F401  (registration)
-    admin_users, auth, signup, user_pool_clients, user_pools, user_tokens,
-)
-from emulator.operations.registry import OPERATIONS, Services, operation
+import importlib
+import pkgutil
 
-__all__ = ["OPERATIONS", "Services", "operation"]
+from emulator.operations.registry import OPERATIONS, operation
+
+for _module in pkgutil.walk_packages(__path__, prefix=f"{__name__}."):
+    importlib.import_module(_module.name)
+
+__all__ = ["OPERATIONS", "operation"]

@@ -7,16 +7,18 @@ import re
 import secrets
 import string
 
+from emulator import errors
 from emulator.operations import pagination, verification
-from emulator.operations.registry import Services, operation
-from emulator.operations.signup import confirm, post_confirmation
+from emulator.operations.registry import operation
+from emulator.operations.signup import confirm, name_value_map
 from emulator.operations.user_pools import require_pool
 from emulator.operations.users import (
-    FORCE_CHANGE_PASSWORD, UNCONFIRMED, attribute_list, check_password_policy, check_required_attributes,
-    checked_attributes, find_user, new_user, new_username, require_user, set_password, unique_attributes, user_type,
+    FORCE_CHANGE_PASSWORD, UNCONFIRMED, add_user, attribute_list, check_password_policy, check_required_attributes,
+    checked_attributes, find_user, new_user, new_user_attributes, require_user, set_password, unique_attributes,
+    user_exists_error, user_type,
 )
-from emulator.protocol import errors
-from emulator.services.store import AttributeTaken, UsernameTaken
+from emulator.services import Services
+from emulator.services.store import AttributeTaken
 
 DEFAULT_INVITE_SMS = "Your username is {username} and temporary password is {####}. "
 DEFAULT_INVITE_EMAIL = "Your username is {username} and temporary password is {####}. "
@@ -34,22 +36,20 @@ def _temporary_password(pool: dict) -> str:
 def _send_invitation(services: Services, pool: dict, user: dict, password: str, mediums: list[str],
                      client_metadata: dict) -> None:
     templates = (pool.get("AdminCreateUserConfig") or {}).get("InviteMessageTemplate") or {}
-    custom = services.triggers.run(
-        pool, "CustomMessage", "CustomMessage_AdminCreateUser", user["Username"],
-        {"userAttributes": dict(user["Attributes"]), "codeParameter": verification.CODE_PLACEHOLDER,
-         "usernameParameter": "{username}", "clientMetadata": client_metadata},
-    ) or {}
+    custom = services.triggers.custom_message(pool, source="CustomMessage_AdminCreateUser", user=user,
+                                              code_parameter=verification.CODE_PLACEHOLDER,
+                                              username_parameter="{username}", client_metadata=client_metadata)
 
     def fill(text: str) -> str:
         return text.replace("{username}", user["Username"]).replace(verification.CODE_PLACEHOLDER, password)
 
     phone, email = user["Attributes"].get("phone_number"), user["Attributes"].get("email")
     if "SMS" in mediums and phone:
-        text = fill(custom.get("smsMessage") or templates.get("SMSMessage") or DEFAULT_INVITE_SMS)
+        text = fill(custom.sms_message or templates.get("SMSMessage") or DEFAULT_INVITE_SMS)
         services.outbox.send_sms(phone, text, "AdminCreateUser", pool["Id"], password)
     if "EMAIL" in mediums and email:
-        text = fill(custom.get("emailMessage") or templates.get("EmailMessage") or DEFAULT_INVITE_EMAIL)
-        subject = custom.get("emailSubject") or templates.get("EmailSubject") or DEFAULT_INVITE_SUBJECT
+        text = fill(custom.email_message or templates.get("EmailMessage") or DEFAULT_INVITE_EMAIL)
+        subject = custom.email_subject or templates.get("EmailSubject") or DEFAULT_INVITE_SUBJECT
         services.outbox.send_email(email, subject, text, "AdminCreateUser", pool["Id"], password)
 
 
@@ -71,31 +71,20 @@ def admin_create_user(services: Services, request: dict) -> dict:
         _send_invitation(services, pool, user, password, mediums, client_metadata)
         return {"User": user_type(user)}
 
-    username, implied = new_username(pool, request["Username"])
-    attributes = {**checked_attributes(pool, request.get("UserAttributes"), admin=True), **implied}
-    for attribute in ("phone_number", "email"):
-        if attribute in attributes:
-            attributes.setdefault(f"{attribute}_verified", "false")
+    given_username = request["Username"]
+    username, attributes = new_user_attributes(
+        pool, given_username, checked_attributes(pool, request.get("UserAttributes"), admin=True))
     check_required_attributes(pool, attributes)
     password = request.get("TemporaryPassword") or _temporary_password(pool)
     check_password_policy(pool, password, lead="Password does not conform to policy")
-    if find_user(services, pool, request["Username"]) is not None:
-        raise errors.UsernameExistsException("User account already exists.")
+    if find_user(services, pool, given_username) is not None:
+        raise user_exists_error(pool, given_username, "AdminCreateUser")
     # PreSignUp runs, but its auto-confirm/verify flags do not apply to AdminCreateUser.
-    services.triggers.run(
-        pool, "PreSignUp", "PreSignUp_AdminCreateUser", username,
-        {"userAttributes": dict(attributes),
-         "validationData": {item["Name"]: item.get("Value", "") for item in request.get("ValidationData") or []},
-         "clientMetadata": client_metadata},
-    )
-    user = new_user(pool, username, attributes, FORCE_CHANGE_PASSWORD, now)
-    set_password(pool, user, password, temporary=True, now=now)
-    try:
-        services.store.insert_user(pool["Id"], user, unique_attributes(pool))
-    except UsernameTaken:
-        raise errors.UsernameExistsException("User account already exists.") from None
-    except AttributeTaken as taken:
-        raise errors.UsernameExistsException(f"An account with the given {taken.attribute} already exists.") from None
+    services.triggers.pre_sign_up(pool, source="PreSignUp_AdminCreateUser", username=username,
+                                  user_attributes=attributes, validation_data=name_value_map(request.get("ValidationData")),
+                                  client_metadata=client_metadata)
+    user = new_user(pool, username, attributes, FORCE_CHANGE_PASSWORD, now, password=password, temporary=True)
+    add_user(services, pool, user, given_username, "AdminCreateUser")
     if action != "SUPPRESS":
         _send_invitation(services, pool, user, password, mediums, client_metadata)
     return {"User": user_type(user)}
@@ -125,7 +114,7 @@ def admin_confirm_sign_up(services: Services, request: dict) -> dict:
     if user["UserStatus"] != UNCONFIRMED:
         raise errors.NotAuthorizedException(f"User cannot be confirmed. Current status is {user['UserStatus']}")
     user = confirm(services, pool, user, verified=None)  # an admin confirmation verifies no attribute
-    post_confirmation(services, pool, user, None, request.get("ClientMetadata") or {})
+    services.triggers.post_confirmation(pool, user=user, client_metadata=request.get("ClientMetadata") or {})
     return {}
 
 
@@ -150,11 +139,11 @@ def admin_update_user_attributes(services: Services, request: dict) -> dict:
     try:
         services.store.replace_user(pool["Id"], user, unique_attributes(pool))
     except AttributeTaken as taken:
-        raise errors.AliasExistsException(f"An account with the given {taken.attribute} already exists.") from None
+        raise user_exists_error(pool, user["Username"], "AdminUpdateUserAttributes", taken.attribute) from None
     for attribute in to_verify:
         verification.send_code(services, pool, user, attribute, purpose=verification.VERIFY_ATTRIBUTE,
                                origin="AdminUpdateUserAttributes", message_source="CustomMessage_UpdateUserAttribute",
-                               client_id=None, client_metadata=request.get("ClientMetadata") or {})
+                               client=None, client_metadata=request.get("ClientMetadata") or {})
     return {}
 
 

@@ -3,7 +3,7 @@
 import base64
 import binascii
 
-from emulator.protocol import errors
+from emulator import errors
 
 
 def encode(kind: str, cursor: int | None) -> str | None:

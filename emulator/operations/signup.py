@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
+from emulator import errors
 from emulator.operations import verification
-from emulator.operations.registry import Services, operation
+from emulator.operations.registry import operation
 from emulator.operations.users import (
-    CONFIRMED, UNCONFIRMED, check_password_policy, check_required_attributes, check_secret_hash, checked_attributes,
-    find_user, hides_user_existence, new_user, new_username, require_app_client, set_password, unique_attributes,
+    CONFIRMED, UNCONFIRMED, add_user, check_password_policy, check_required_attributes, check_secret_hash,
+    checked_attributes, find_user, hides_user_existence, new_user, new_user_attributes, require_app_client,
+    user_exists_error,
 )
-from emulator.protocol import errors
-from emulator.services.store import AttributeTaken, UsernameTaken
+from emulator.services import Services
 
 
-def username_exists(pool: dict, username: str) -> errors.CognitoError:
-    for attribute in pool.get("UsernameAttributes") or []:
-        if (attribute == "phone_number" and username.startswith("+")) or (attribute == "email" and "@" in username):
-            return errors.UsernameExistsException(f"An account with the given {attribute} already exists.")
-    return errors.UsernameExistsException("User already exists")
-
-
-def _name_value_map(items: list[dict] | None) -> dict:
+def name_value_map(items: list[dict] | None) -> dict:
     return {item["Name"]: item.get("Value", "") for item in items or []}
 
 
@@ -39,11 +33,8 @@ def sign_up(services: Services, request: dict) -> dict:
     client, pool = require_app_client(services, request["ClientId"])
     given_username = request["Username"]
     check_secret_hash(client, given_username, request.get("SecretHash"))
-    username, implied = new_username(pool, given_username)
-    attributes = {**checked_attributes(pool, request.get("UserAttributes"), admin=False), **implied}
-    for attribute in ("phone_number", "email"):
-        if attribute in attributes:
-            attributes[f"{attribute}_verified"] = "false"
+    username, attributes = new_user_attributes(
+        pool, given_username, checked_attributes(pool, request.get("UserAttributes"), admin=False))
     check_required_attributes(pool, attributes)
     password = request.get("Password")
     if password is None:
@@ -52,43 +43,35 @@ def sign_up(services: Services, request: dict) -> dict:
     check_password_policy(pool, password)
     # Cheap early answer for the limbo case; the insert below re-checks atomically.
     if find_user(services, pool, given_username) is not None:
-        raise username_exists(pool, given_username)
+        raise user_exists_error(pool, given_username, "SignUp")
 
     client_metadata = request.get("ClientMetadata") or {}
-    pre_sign_up = services.triggers.run(
-        pool, "PreSignUp", "PreSignUp_SignUp", username,
-        {"userAttributes": dict(attributes), "validationData": _name_value_map(request.get("ValidationData")),
-         "clientMetadata": client_metadata},
-        client["ClientId"],
-    ) or {}
-    status = CONFIRMED if pre_sign_up.get("autoConfirmUser") else UNCONFIRMED
-    for flag, attribute in (("autoVerifyPhone", "phone_number"), ("autoVerifyEmail", "email")):
-        if pre_sign_up.get(flag):
+    pre_sign_up = services.triggers.pre_sign_up(
+        pool, source="PreSignUp_SignUp", username=username, user_attributes=attributes,
+        validation_data=name_value_map(request.get("ValidationData")), client_metadata=client_metadata, client=client)
+    status = CONFIRMED if pre_sign_up.auto_confirm_user else UNCONFIRMED
+    for flag, wanted, attribute in (("autoVerifyPhone", pre_sign_up.auto_verify_phone, "phone_number"),
+                                    ("autoVerifyEmail", pre_sign_up.auto_verify_email, "email")):
+        if wanted:
             if not attributes.get(attribute):
-                raise errors.InvalidParameterException(
-                    f"{flag} is set but the user has no {attribute}."  # unconfirmed wording
-                )
+                # Wording undocumented (docs/cognito-behaviour.md §6).
+                raise errors.InvalidParameterException(f"{flag} is set but the user has no {attribute}.")
             attributes[f"{attribute}_verified"] = "true"
 
-    now = services.clock.now()
-    user = new_user(pool, username, attributes, status, now)
-    set_password(pool, user, password, temporary=False, now=now)
-    try:
-        services.store.insert_user(pool["Id"], user, unique_attributes(pool))
-    except (UsernameTaken, AttributeTaken):
-        raise username_exists(pool, given_username) from None
+    user = new_user(pool, username, attributes, status, services.clock.now(), password=password)
+    add_user(services, pool, user, given_username, "SignUp")
 
     response = {"UserConfirmed": status == CONFIRMED, "UserSub": attributes["sub"]}
     if status == CONFIRMED:
         # The docs list SignUp among the operations whose ClientMetadata reaches PostConfirmation,
         # so an auto-confirmed sign-up runs it (unconfirmed against real Cognito).
-        post_confirmation(services, pool, user, client["ClientId"], client_metadata)
+        services.triggers.post_confirmation(pool, user=user, client_metadata=client_metadata, client=client)
         return response
     attribute = verification.verification_attribute(pool, user)
     if attribute is not None:
         response["CodeDeliveryDetails"] = verification.send_code(
             services, pool, user, attribute, purpose=verification.SIGN_UP, origin="SignUp",
-            message_source="CustomMessage_SignUp", client_id=client["ClientId"], client_metadata=client_metadata,
+            message_source="CustomMessage_SignUp", client=client, client_metadata=client_metadata,
         )
     return response
 
@@ -111,7 +94,8 @@ def confirm_sign_up(services: Services, request: dict) -> dict:
         # A concurrent confirmation used the code first: a code works once.
         raise errors.ExpiredCodeException("Invalid code provided, please request a code again.")
     user = confirm(services, pool, user, verified=verified)
-    post_confirmation(services, pool, user, client["ClientId"], request.get("ClientMetadata") or {})
+    services.triggers.post_confirmation(pool, user=user, client_metadata=request.get("ClientMetadata") or {},
+                                        client=client)
     return {}
 
 
@@ -141,12 +125,6 @@ def confirm(services: Services, pool: dict, user: dict, verified: str | None) ->
     return fresh
 
 
-def post_confirmation(services: Services, pool: dict, user: dict, client_id: str | None, client_metadata: dict,
-                       source: str = "PostConfirmation_ConfirmSignUp") -> None:
-    services.triggers.run(pool, "PostConfirmation", source, user["Username"],
-                          {"userAttributes": dict(user["Attributes"]), "clientMetadata": client_metadata}, client_id)
-
-
 @operation("ResendConfirmationCode")
 def resend_confirmation_code(services: Services, request: dict) -> dict:
     client, pool, user = _client_and_user(services, request)
@@ -165,7 +143,7 @@ def resend_confirmation_code(services: Services, request: dict) -> dict:
     verification.limit_attempts(services, pool, user, "ResendConfirmationCode", per_hour=5)
     details = verification.send_code(
         services, pool, user, attribute, purpose=verification.SIGN_UP, origin="ResendConfirmationCode",
-        message_source="CustomMessage_ResendCode", client_id=client["ClientId"],
+        message_source="CustomMessage_ResendCode", client=client,
         client_metadata=request.get("ClientMetadata") or {},
     )
     return {"CodeDeliveryDetails": details}

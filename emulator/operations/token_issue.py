@@ -6,14 +6,15 @@ import hashlib
 import secrets
 import uuid
 
-from emulator.operations.registry import Services
+from emulator import errors
 from emulator.operations.user_pool_clients import validity_seconds
 from emulator.operations.users import username_key
-from emulator.protocol import errors
+from emulator.services import Services
 from emulator.services.tokens import InvalidToken
+from emulator.services.triggers.pre_token_generation import ClaimsChange
 
 ADMIN_SCOPE = "aws.cognito.signin.user.admin"
-# Claims PreTokenGeneration cannot change (fact sheet §2.3).
+# Claims PreTokenGeneration cannot change (docs/cognito-behaviour.md §6).
 PROTECTED_CLAIMS = {"acr", "amr", "aud", "at_hash", "auth_time", "azp", "cognito:username", "exp", "iat", "identities",
                     "iss", "jti", "nbf", "nonce", "origin_jti", "sub", "token_use", "client_id", "username", "scope",
                     "event_id"}
@@ -39,41 +40,11 @@ def _attribute_claims(user: dict) -> dict:
     return claims
 
 
-def _pre_token_generation(services: Services, pool: dict, client: dict, user: dict, source: str,
-                          client_metadata: dict, id_claims: dict, access_claims: dict) -> None:
-    """Run PreTokenGeneration (V1_0: ID token only; V2_0/V3_0: both tokens and scopes) and apply its answer."""
-    lambda_config = pool.get("LambdaConfig") or {}
-    versioned = lambda_config.get("PreTokenGenerationConfig") or {}
-    reference = versioned.get("LambdaArn") or lambda_config.get("PreTokenGeneration")
-    if not reference:
-        return
-    version = versioned.get("LambdaVersion", "V1_0")
-    request = {"userAttributes": dict(user["Attributes"]),
-               "groupConfiguration": {"groupsToOverride": [], "iamRolesToOverride": [], "preferredRole": None},
-               "clientMetadata": client_metadata}
-    if version != "V1_0":
-        request["scopes"] = access_claims["scope"].split()
-    response = services.triggers.run(pool, "PreTokenGeneration", source, user["Username"], request, client["ClientId"],
-                                     reference=reference, version="1" if version == "V1_0" else "2") or {}
-    if version == "V1_0":
-        _apply_claims(id_claims, response.get("claimsOverrideDetails") or {})
-        return
-    details = response.get("claimsAndScopeOverrideDetails") or {}
-    _apply_claims(id_claims, details.get("idTokenGeneration") or {})
-    access = details.get("accessTokenGeneration") or {}
-    _apply_claims(access_claims, access)
-    scopes = [scope for scope in access_claims["scope"].split() if scope not in (access.get("scopesToSuppress") or [])]
-    scopes += [scope for scope in access.get("scopesToAdd") or [] if scope not in scopes]
-    access_claims["scope"] = " ".join(scopes)
-
-
-def _apply_claims(claims: dict, changes: dict) -> None:
-    if not isinstance(changes, dict):
-        raise errors.InvalidLambdaResponseException("Unrecognizable lambda output")
-    for name, value in (changes.get("claimsToAddOrOverride") or {}).items():
+def _apply_claims(claims: dict, change: ClaimsChange) -> None:
+    for name, value in change.add_or_override.items():
         if name not in PROTECTED_CLAIMS:
             claims[name] = value
-    for name in changes.get("claimsToSuppress") or []:  # suppressing wins over overriding
+    for name in change.suppress:  # suppressing wins over overriding
         if name not in PROTECTED_CLAIMS:
             claims.pop(name, None)
 
@@ -98,7 +69,15 @@ def issue_tokens(services: Services, pool: dict, client: dict, user: dict, *, so
                      "event_id": event_id, "token_use": "access", "scope": ADMIN_SCOPE, "auth_time": auth_time,
                      "exp": issued + access_lifetime, "iat": issued, "jti": str(uuid.uuid4()),
                      "username": user["Username"]}
-    _pre_token_generation(services, pool, client, user, source, client_metadata, id_claims, access_claims)
+    # PreTokenGeneration changes the claims (V1_0 the ID token's only; V2_0 both tokens' and the scopes).
+    changes = services.triggers.pre_token_generation(pool, source=source, user=user, client=client,
+                                                     client_metadata=client_metadata,
+                                                     scopes=access_claims["scope"].split())
+    _apply_claims(id_claims, changes.id_token)
+    _apply_claims(access_claims, changes.access_token)
+    scopes = [scope for scope in access_claims["scope"].split() if scope not in changes.scopes_to_suppress]
+    scopes += [scope for scope in changes.scopes_to_add if scope not in scopes]
+    access_claims["scope"] = " ".join(scopes)
     access_token, id_token = services.tokens.sign_pair(pool["Id"], access_claims, id_claims)
     result = {"AccessToken": access_token, "ExpiresIn": access_lifetime, "TokenType": "Bearer", "IdToken": id_token}
     rotation = (client.get("RefreshTokenRotation") or {}).get("Feature") == "ENABLED"

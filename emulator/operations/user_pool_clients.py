@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from emulator.operations import pagination
-from emulator.operations.registry import Services, operation
+from emulator.operations.registry import operation
+from emulator.services import Services
 from emulator.operations.user_pools import require_pool
-from emulator.protocol import errors
+from emulator import errors
 from emulator.services import ids
 
 # A client created without ExplicitAuthFlows allows these (fact sheet §3.1).

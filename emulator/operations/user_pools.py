@@ -5,8 +5,9 @@ from __future__ import annotations
 import copy
 
 from emulator.operations import pagination
-from emulator.operations.registry import Services, operation
-from emulator.protocol import errors
+from emulator.operations.registry import operation
+from emulator.services import Services
+from emulator import errors
 from emulator.services import ids
 
 

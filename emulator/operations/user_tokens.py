@@ -6,10 +6,11 @@ from __future__ import annotations
 import hmac
 
 from emulator.operations import token_issue
-from emulator.operations.registry import Services, operation
+from emulator.operations.registry import operation
+from emulator.services import Services
 from emulator.operations.user_pools import require_pool
 from emulator.operations.users import attribute_list, require_app_client, require_user
-from emulator.protocol import errors
+from emulator import errors
 
 
 @operation("GetUser")

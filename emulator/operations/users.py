@@ -5,18 +5,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import re
 import uuid
 
-from emulator.operations.registry import Services
+from emulator import errors
 from emulator.operations.user_pool_clients import client_not_found
 from emulator.operations.user_pools import require_pool
-from emulator.protocol import errors
-from emulator.services import passwords
+from emulator.services import Services, passwords
+from emulator.services.formats import EMAIL_ADDRESS, PHONE_NUMBER
+from emulator.services.store import AttributeTaken, UsernameTaken
 
-# E.164: '+', a country code that does not start with 0, at most 15 digits in all.
-PHONE_NUMBER = re.compile(r"\+[1-9][0-9]{1,14}")
-EMAIL_ADDRESS = re.compile(r"[^@\s]+@[^@\s]+")
 SYMBOLS = set("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ")
 
 UNCONFIRMED = "UNCONFIRMED"
@@ -181,10 +178,58 @@ def set_password(pool: dict, user: dict, password: str, temporary: bool, now: fl
                         "temporary": temporary, "set_at": now}
 
 
-def new_user(pool: dict, username: str, attributes: dict, status: str, now: float) -> dict:
+# -- making users: SignUp, AdminCreateUser and the bulk import all build and add them here --------------------
+
+
+def new_user_attributes(pool: dict, given_username: str, attributes: dict, *,
+                        verified: str = "false") -> tuple[str, dict]:
+    """The internal username and the attributes of a user about to be made: the request's attributes, those its
+    Username implies (and the sub), and `<attribute>_verified` = `verified` for a phone number or email the
+    request did not mark. Only an administrator (or the bulk import) may mark one; `checked_attributes` drops a
+    user's own marks."""
+    username, implied = new_username(pool, given_username)
+    merged = {**attributes, **implied}
+    for attribute in ("phone_number", "email"):
+        if attribute in merged:
+            merged.setdefault(f"{attribute}_verified", verified)
+    return username, merged
+
+
+def new_user(pool: dict, username: str, attributes: dict, status: str, now: float, *, password: str | None = None,
+             temporary: bool = False) -> dict:
+    """A user record, not yet stored. Without a password the user can sign in only with custom auth."""
     ordered = {"sub": attributes["sub"], **{k: v for k, v in attributes.items() if k != "sub"}}
-    return {"Username": username, "Key": username_key(pool, username), "Attributes": ordered,
+    user = {"Username": username, "Key": username_key(pool, username), "Attributes": ordered,
             "UserStatus": status, "Enabled": True, "UserCreateDate": now, "UserLastModifiedDate": now}
+    if password is not None:
+        set_password(pool, user, password, temporary=temporary, now=now)
+    return user
+
+
+def user_exists_error(pool: dict, given_username: str, operation: str,
+                      attribute: str | None = None) -> errors.CognitoError:
+    """Cognito's answer when a new user's username, or a phone number or email that only one user may have
+    (`attribute`), is taken already (docs/cognito-behaviour.md §3)."""
+    if operation == "AdminCreateUser":
+        if attribute:
+            return errors.UsernameExistsException(f"An account with the given {attribute} already exists.")
+        return errors.UsernameExistsException("User account already exists.")
+    if operation != "SignUp":  # a changed attribute that another user signs in with
+        return errors.AliasExistsException(f"An account with the given {attribute} already exists.")
+    for name in pool.get("UsernameAttributes") or []:  # SignUp names what the given username is
+        if (name == "phone_number" and given_username.startswith("+")) or (name == "email" and "@" in given_username):
+            return errors.UsernameExistsException(f"An account with the given {name} already exists.")
+    return errors.UsernameExistsException("User already exists")
+
+
+def add_user(services: Services, pool: dict, user: dict, given_username: str, operation: str) -> None:
+    """Store a new user; a username or identifying attribute taken meanwhile is `operation`'s Cognito error."""
+    try:
+        services.store.insert_user(pool["Id"], user, unique_attributes(pool))
+    except UsernameTaken:
+        raise user_exists_error(pool, given_username, operation) from None
+    except AttributeTaken as taken:
+        raise user_exists_error(pool, given_username, operation, taken.attribute) from None
 
 
 def attribute_list(user: dict, only: list[str] | None = None) -> list[dict]:
@@ -200,7 +245,7 @@ def user_type(user: dict, only: list[str] | None = None) -> dict:
 
 
 def mask_phone_number(phone_number: str) -> str:
-    """'+919876543210' → '+*********3210' (fact sheet §4.1: keep '+' and the last four digits)."""
+    """'+919876543210' → '+*********3210' (docs/cognito-behaviour.md §4: '+' and the last four digits)."""
     return "+" + "*" * max(0, len(phone_number) - 5) + phone_number[-4:]
 
 

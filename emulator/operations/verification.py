@@ -6,15 +6,15 @@ from __future__ import annotations
 import hmac
 import secrets
 
-from emulator.operations.registry import Services
+from emulator.services import Services
 from emulator.operations.users import mask_email, mask_phone_number
-from emulator.protocol import errors
+from emulator import errors
 
 CODE_PLACEHOLDER = "{####}"
 DEFAULT_SMS_MESSAGE = "Your verification code is {####}. "
 DEFAULT_EMAIL_MESSAGE = "Your verification code is {####}. "
 DEFAULT_EMAIL_SUBJECT = "Your verification code"
-CODE_LIFETIME = 24 * 3600  # sign-up and attribute verification codes (fact sheet §4.2)
+CODE_LIFETIME = 24 * 3600  # sign-up and attribute verification codes (docs/cognito-behaviour.md §4)
 HOUR = 3600
 
 # Purposes a code can serve.
@@ -49,26 +49,23 @@ def _templates(pool: dict) -> tuple[str, str, str]:
 
 
 def send_code(services: Services, pool: dict, user: dict, attribute: str, *, purpose: str, origin: str,
-              message_source: str, client_id: str | None, client_metadata: dict | None) -> dict:
+              message_source: str, client: dict | None, client_metadata: dict | None) -> dict:
     """Issue a new code for `purpose` (older ones stop working) and send it; returns CodeDeliveryDetails."""
     destination = user["Attributes"][attribute]
     sms, email, subject = _templates(pool)
-    custom = services.triggers.run(
-        pool, "CustomMessage", message_source, user["Username"],
-        {"userAttributes": dict(user["Attributes"]), "codeParameter": CODE_PLACEHOLDER, "usernameParameter": None,
-         "clientMetadata": client_metadata or {}},
-        client_id,
-    ) or {}
+    custom = services.triggers.custom_message(pool, source=message_source, user=user, code_parameter=CODE_PLACEHOLDER,
+                                              username_parameter=None, client_metadata=client_metadata or {},
+                                              client=client)
     code = new_code()
     now = services.clock.now()
     # Stored before it is sent, so a code in the inbox always works.
     services.store.replace_code(pool["Id"], user["Username"], purpose, code, now, now + CODE_LIFETIME)
     if attribute == "phone_number":
-        text = (custom.get("smsMessage") or sms).replace(CODE_PLACEHOLDER, code)
+        text = (custom.sms_message or sms).replace(CODE_PLACEHOLDER, code)
         services.outbox.send_sms(destination, text, origin, pool["Id"], code)
     else:
-        text = (custom.get("emailMessage") or email).replace(CODE_PLACEHOLDER, code)
-        services.outbox.send_email(destination, custom.get("emailSubject") or subject, text, origin, pool["Id"], code)
+        text = (custom.email_message or email).replace(CODE_PLACEHOLDER, code)
+        services.outbox.send_email(destination, custom.email_subject or subject, text, origin, pool["Id"], code)
     return delivery_details(attribute, destination)
 
 

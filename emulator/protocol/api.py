@@ -15,11 +15,10 @@ from http import HTTPStatus
 from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from emulator import guards
-from emulator.operations import OPERATIONS, Services
-from emulator.protocol import errors, sns
+from emulator import errors, guards
+from emulator.protocol import sns
+from emulator.protocol.dispatch import Dispatcher, current_dispatcher
 from emulator.protocol.model import TARGET_PREFIX, operation_model
-from emulator.protocol.validation import output_problems, validate_input
 from emulator.services import ids
 
 log = logging.getLogger("emulator.api")
@@ -28,16 +27,12 @@ CONTENT_TYPE = "application/x-amz-json-1.1"
 cognito_api = Blueprint("cognito_api", __name__)
 
 
-def services() -> Services:
-    return current_app.extensions["cognito_emulator"]
-
-
 @cognito_api.post("/", defaults={"path": ""})
 @cognito_api.post("/<path:path>")
 def dispatch(path: str) -> Response:
     target = request.headers.get("X-Amz-Target")
     if not target and sns.is_sns_request():
-        return sns.handle()
+        return sns.answer(current_dispatcher().services.outbox, request.form)
     try:
         raw = request.get_data(cache=False)
     except RequestEntityTooLarge:
@@ -45,26 +40,16 @@ def dispatch(path: str) -> Response:
             f"Request body is larger than {current_app.config['MAX_CONTENT_LENGTH']} bytes.")
         status, headers, body = error_answer(too_large, ids.request_id())
     else:
-        status, headers, body = answer(services(), target, raw)
+        status, headers, body = answer(current_dispatcher(), target, raw)
     return Response(body, status=status, headers=headers)
 
 
-def answer(services: Services, target: str | None, raw: bytes) -> tuple[int, dict, bytes]:
+def answer(dispatcher: Dispatcher, target: str | None, raw: bytes) -> tuple[int, dict, bytes]:
     """One Cognito call, without a web framework: (status, headers, body) for an X-Amz-Target and a body.
     The HTTP route above and the in-process client of emulator.embedded both answer through this."""
     request_id = ids.request_id()
     try:
-        name = _operation_name(target)
-        model = operation_model(name)
-        function = OPERATIONS.get(name)
-        if function is None:
-            raise errors.UnsupportedOperationException(f"The emulator does not implement {name} yet.")
-        params = validate_input(model.input_shape, _json_body(raw))
-        result = function(services, params)
-        if services.settings.check_responses:
-            problems = output_problems(model.output_shape, result)
-            if problems:
-                raise AssertionError(f"{name} answered outside its output shape: {problems}")
+        result = dispatcher.call(_operation_name(target), _json_body(raw))
         return 200, _headers(request_id), _json(result)
     except errors.CognitoError as error:
         return error_answer(error, request_id)
@@ -79,9 +64,9 @@ class CognitoCalls:
     hooks) was a sixth of the server's busy time under load (py-spy). Every other request, preflights and odd
     cases included (no Content-Length, a body too large, another path), goes on to the Flask app unchanged."""
 
-    def __init__(self, app, services: Services, max_bytes: int, cors_headers):
+    def __init__(self, app, dispatcher: Dispatcher, max_bytes: int, cors_headers):
         self.app = app
-        self.services = services
+        self.dispatcher = dispatcher
         self.max_bytes = max_bytes
         self.cors_headers = cors_headers  # Origin header (or None) → the CORS headers the Flask hooks would add
 
@@ -93,7 +78,7 @@ class CognitoCalls:
     def call(self, target: str, body: bytes, origin: str | None) -> tuple[int, list[tuple[str, str]], bytes]:
         """(status, headers, body) for a plain Cognito call, logged as the Flask app logs its requests."""
         started = time.perf_counter()
-        status, headers, data = answer(self.services, target, body)
+        status, headers, data = answer(self.dispatcher, target, body)
         guards.log_request(target.rpartition(".")[2], status, started, headers.get("x-amzn-ErrorType"))
         return status, [*headers.items(), ("Content-Length", str(len(data))), *self.cors_headers(origin)], data
 

@@ -19,7 +19,7 @@ from typing import Any
 import regex
 from emulator.protocol.model import Shape
 
-from emulator.protocol import errors
+from emulator import errors
 
 # What Coral (AWS's service framework) says when a JSON token has the wrong type.
 _START_OF_MAP = "Start of structure or map found where not expected."

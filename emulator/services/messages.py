@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from emulator.services.clock import Clock
 from emulator.services.store import Store
 
 SMS = "SMS"
 EMAIL = "EMAIL"
+# A code in a text someone else composed (a trigger's SNS Publish): the only run of 4 to 8 digits in it.
+CODE_IN_TEXT = re.compile(r"(?<!\d)\d{4,8}(?!\d)")
 
 
 class Outbox:
@@ -19,6 +23,11 @@ class Outbox:
         return self._store.insert_message({"pool_id": pool_id, "medium": SMS, "destination": phone_number,
                                            "message": text, "code": code, "origin": origin,
                                            "created_at": self._clock.now()})
+
+    def publish_sms(self, phone_number: str, text: str) -> int:
+        """A text a Lambda function sent with SNS Publish; its code is found in the text, if there is one."""
+        codes = CODE_IN_TEXT.findall(text)
+        return self.send_sms(phone_number, text, "SNS Publish", code=codes[0] if len(codes) == 1 else None)
 
     def send_email(self, address: str, subject: str | None, text: str, origin: str, pool_id: str | None = None,
                    code: str | None = None) -> int:

@@ -1,6 +1,8 @@
 """Cognito's errors: the exception an operation raises is the `__type` the client sees.
 
     raise errors.ResourceNotFoundException("User pool us-east-1_x does not exist.")
+
+Every layer may raise them (a trigger's failure is a Cognito error too), so they live here, below all three.
 """
 
 

@@ -1,0 +1,63 @@
+"""The state a sign-in carries from one call to the next: single-use, expiring, bound to pool, client and user.
+
+The client holds only the session's token (`Session`, or for SRP the `SECRET_BLOCK`); the state stays in the store.
+(docs/cognito-behaviour.md §7)
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import asdict, dataclass, field
+
+from emulator import errors
+from emulator.services import Services
+
+
+@dataclass
+class AuthSession:
+    pool_id: str
+    client_id: str
+    username: str  # the user's username, or the name given for a user that does not exist
+    flow: str  # the AuthFlow that began the sign-in
+    challenge: str  # the challenge this session is the answer to
+    user_key: str | None  # None: a user that does not exist, whose client hides that
+    rounds: list[dict] = field(default_factory=list)  # the custom flow's rounds so far, as its triggers see them
+    private: dict = field(default_factory=dict)  # CreateAuthChallenge's privateChallengeParameters
+    metadata: str | None = None  # CreateAuthChallenge's challengeMetadata
+    srp: dict | None = None  # PASSWORD_VERIFIER: the client's A, the server's B and secret b, in hex
+    token: str | None = None  # chosen by the flow (SRP's SECRET_BLOCK), else drawn when the session is opened
+
+
+STATE = ("flow", "challenge", "user_key", "rounds", "private", "metadata", "srp")
+
+
+def new_session(pool: dict, client: dict, username: str, user: dict | None, flow: str, challenge: str,
+                **state) -> AuthSession:
+    return AuthSession(pool["Id"], client["ClientId"], username, flow, challenge, user["Key"] if user else None,
+                       **state)
+
+
+def open_session(services: Services, client: dict, session: AuthSession) -> str:
+    """Store the session for the client's next call; returns its token. It lives AuthSessionValidity minutes."""
+    now = services.clock.now()
+    services.store.delete_expired_auth_sessions(now)
+    token = session.token or secrets.token_urlsafe(192)
+    expires_at = now + client.get("AuthSessionValidity", 3) * 60
+    state = {name: value for name, value in asdict(session).items() if name in STATE}
+    services.store.insert_auth_session(token, session.pool_id, session.client_id, session.username, expires_at, state)
+    return token
+
+
+def take_session(services: Services, pool: dict, client: dict, token: str | None) -> AuthSession:
+    """The session the token names; it is gone afterwards, whatever happens next."""
+    if not token:
+        # Wording undocumented (docs/cognito-behaviour.md §7).
+        raise errors.InvalidParameterException("Missing required parameter Session")
+    stored = services.store.take_auth_session(token)
+    if stored is None or stored["pool_id"] != pool["Id"] or stored["client_id"] != client["ClientId"]:
+        raise errors.NotAuthorizedException("Invalid session for the user.")
+    if stored["expires_at"] <= services.clock.now():
+        raise errors.NotAuthorizedException("Invalid session for the user, session is expired.")
+    return AuthSession(stored["pool_id"], stored["client_id"], stored["username"], stored.get("flow", ""),
+                       stored["challenge"], stored.get("user_key"), stored.get("rounds") or [],
+                       stored.get("private") or {}, stored.get("metadata"), stored.get("srp"), token)
