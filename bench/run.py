@@ -8,6 +8,7 @@ Every server is a separate process on loopback, driven by the same boto3 client 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import shutil
@@ -18,6 +19,7 @@ import sys
 import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 import time
 import uuid
 
@@ -30,6 +32,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 PASSWORD = "Passw0rd-Bench!"
 FILL_SECONDS = 60  # the most a server gets to take in users for the memory measurement
+THREADS = 8  # client threads in the concurrent password flow
 CONFIG = botocore.config.Config(retries={"max_attempts": 1}, max_pool_connections=16)
 
 
@@ -209,64 +212,200 @@ SIGNING_CLAIMS = {"sub": str(uuid.uuid4()), "token_use": "access", "scope": "aws
                   "exp": 2 ** 31, "iat": 0, "jti": str(uuid.uuid4()), "username": "x", "client_id": "y"}
 
 
-# -- where the time goes ------------------------------------------------------------------------
-
-PROFILE_TITLE = "where a sequential password flow's time goes, in process (pyinstrument, % of the flow)"
-CLIENT_AREA = "the boto3 client (not the server)"
-# A frame's own time goes to the first area one of whose markers is in its file's path; built-in functions (an
-# OpenSSL signature, an SQLite statement) count as the Python code that called them.
-PROFILE_AREAS = [
-    ("RS256 signing (OpenSSL, via PyJWT)", ("/jwt/", "/cryptography/")),
-    ("SQLite (the store)", ("emulator/services/store.py", "/sqlite3/")),
-    ("request validation (botocore's model)", ("emulator/protocol/validation.py", "emulator/protocol/model.py", "/regex/")),
-    ("JSON", ("/json/",)),
-    ("password hashing", ("emulator/services/passwords.py", "hashlib", "hmac.py")),
-    ("the rest of the emulator (operations, services)", ("emulator/",)),
-]
+# -- what is measured -----------------------------------------------------------------------------
 
 
-def profile_password_flow(flows: int) -> dict | None:
-    """The password flow through the pytest plugin's in-process client, sampled by pyinstrument: the server's
-    share (everything under protocol.api.answer, the code an HTTP request runs after waitress) by area, and the
-    client's. The HTTP server itself (waitress, sockets) is not in it."""
+@dataclass(frozen=True)
+class Metric:
+    """One line of the table. Values are recorded and looked up by `key`; `label` and `unit` are only printed
+    (a label may name the run's sizes: {big}, the large pool's users, and {common}, the memory comparison's)."""
+
+    key: str
+    label: str
+    unit: str
+    lower_is_better: bool
+    detail_of: str | None = None  # the metric this one breaks down: printed indented under it
+
+
+METRICS = {metric.key: metric for metric in [
+    Metric("rs256_signature", "RS256 signature on this machine", "ms", lower_is_better=True),
+    Metric("cold_start", "cold start", "s", lower_is_better=True),
+    Metric("password_sequential", "password flow, sequential", "flows/s", lower_is_better=False),
+    Metric("client_cpu_per_flow", "boto3 client CPU per flow", "ms", lower_is_better=True,
+           detail_of="password_sequential"),
+    Metric("server_cpu_per_flow", "server CPU per flow", "ms", lower_is_better=True, detail_of="password_sequential"),
+    Metric("server_cpu_per_call", "server CPU per ListUserPools call", "ms", lower_is_better=True,
+           detail_of="password_sequential"),
+    Metric("password_threads", f"password flow, {THREADS} threads", "flows/s", lower_is_better=False),
+    Metric("otp_flow", "OTP flow", "flows/s", lower_is_better=False),
+    Metric("otp_floor", "OTP floor", "flows/s", lower_is_better=False),
+    Metric("signup_small", "SignUp latency, 100 users", "ms", lower_is_better=True),
+    Metric("otp_small", "OTP sign-in latency, 100 users", "ms", lower_is_better=True),
+    Metric("signup_big", "SignUp latency, {big} users", "ms", lower_is_better=True),
+    Metric("otp_big", "OTP sign-in latency, {big} users", "ms", lower_is_better=True),
+    Metric("rss", "server RSS after {common} users", "MB", lower_is_better=True),
+    Metric("in_process", "in-process password flow", "flows/s", lower_is_better=False),
+]}
+
+
+@dataclass(frozen=True)
+class Sizes:
+    rounds: int
+    flows: int  # flows (or calls, or samples) in one measurement
+    big: int  # users in the large pool of the growth measurement
+    memory_users: int  # the most users the memory measurement adds
+
+    @classmethod
+    def of(cls, quick: bool) -> "Sizes":
+        return cls(rounds=3, flows=60, big=10_000, memory_users=2_000) if quick else \
+            cls(rounds=5, flows=200, big=100_000, memory_users=10_000)
+
+
+@dataclass
+class Measurements:
+    """Every value measured, by metric key and by server (or in-process client), with the run's notes."""
+
+    values: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    common_users: int = 0  # the largest user count every server reached in the memory measurement
+
+    def record(self, key: str, kind: str, value: float) -> None:
+        if key not in METRICS:
+            raise KeyError(f"no metric {key!r} in METRICS")
+        self.values.setdefault(key, {}).setdefault(kind, []).append(value)
+
+
+def _timed(function, *args) -> float:
+    started = time.perf_counter()
+    function(*args)
+    return time.perf_counter() - started
+
+
+# -- the steps ------------------------------------------------------------------------------------
+
+
+def warm_up(kinds: list[str]) -> None:
+    """One untimed start of each server: compiled-module caches and the OS's file cache warm for all."""
+    for kind in kinds:
+        Server(kind).stop()
+
+
+def measure_servers(measured: Measurements, kinds: list[str], sizes: Sizes) -> None:
+    """Cold start, password flow (with client and server CPU) and, on this emulator, the OTP flow and its floor.
+    Interleaved: each round starts every server afresh, and the order turns round by round, since this machine's
+    speed drifts within seconds (a run once measured the same boto3 client at 2.7 ms of CPU per flow for
+    whichever server went first and 7 ms for the next)."""
+    for round_number in range(sizes.rounds):
+        print(f"round {round_number + 1}/{sizes.rounds}", file=sys.stderr)
+        measured.record("rs256_signature", "emulator", 1000 * statistics.median(
+            _timed(SIGNER.sign, SIGNING_CLAIMS) for _ in range(100)))
+        shift = round_number % len(kinds)
+        for kind in kinds[shift:] + kinds[:shift]:
+            server = Server(kind)
+            try:
+                measured.record("cold_start", kind, server.cold_start)
+                measure_password_flow(measured, server, sizes.flows)
+                if kind == "emulator":
+                    measure_otp_flow(measured, server, sizes.flows)
+            finally:
+                server.stop()
+
+
+def measure_password_flow(measured: Measurements, server: Server, flows: int) -> None:
+    """Sequential flows with the CPU they cost the client and the server, the server's CPU for its cheapest
+    call, then flows from THREADS client threads."""
+    pool = PasswordPool(server.url)
+    for _ in range(5):
+        pool.flow(pool.cognito)
+    server_cpu, client_cpu = server.cpu_seconds(), time.process_time()
+    measured.record("password_sequential", server.kind,
+                    flows_per_second(lambda c: pool.flow(c), flows, 1, lambda: client(server.url)))
+    # Where a sequential flow's time goes: CPU in this (boto3) process and in the server.
+    measured.record("client_cpu_per_flow", server.kind, 1000 * (time.process_time() - client_cpu) / flows)
+    measured.record("server_cpu_per_flow", server.kind, 1000 * (server.cpu_seconds() - server_cpu) / flows)
+    # What one round trip costs the server before any Cognito work: the cheapest call there is.
+    server_cpu = server.cpu_seconds()
+    for _ in range(flows):
+        pool.cognito.list_user_pools(MaxResults=1)
+    measured.record("server_cpu_per_call", server.kind, 1000 * (server.cpu_seconds() - server_cpu) / flows)
+    measured.record("password_threads", server.kind,
+                    flows_per_second(lambda c: pool.flow(c), flows, THREADS, lambda: client(server.url)))
+
+
+def measure_otp_flow(measured: Measurements, server: Server, flows: int) -> None:
+    """The OTP flow on a pool of 100 users, and its floor on the same server."""
+    otp = OtpFlow(server.url, 100)
+    for _ in range(5):
+        otp.flow()
+    measured.record("otp_flow", server.kind, flows_per_second(otp.flow, flows))
+    measured.record("otp_floor", server.kind, flows_per_second(otp.floor, flows))
+
+
+def measure_growth(measured: Measurements, sizes: Sizes) -> None:
+    """SignUp and OTP sign-in latency on two emulators side by side, one with 100 users and one with `big`.
+    Each sample alternates between the two servers, so a slow spell of a shared machine hits both alike."""
+    print("growth", file=sys.stderr)
+    small_server, big_server = Server("emulator"), Server("emulator")
     try:
-        from pyinstrument import Profiler
-    except ImportError:
-        print("pyinstrument is not installed: no profile", file=sys.stderr)
-        return None
-    from emulator.embedded import EmbeddedEmulator
-
-    with EmbeddedEmulator() as running:
-        pool = PasswordPool(running.url)
-        direct = running.client(direct=True)
-        for _ in range(10):
-            pool.flow(direct)
-        profiler = Profiler(interval=0.0005)
-        profiler.start()
-        for _ in range(flows):
-            pool.flow(direct)
-        profiler.stop()
-    per_area: dict[str, float] = {}
-
-    def walk(frame, in_server: bool, caller_path: str) -> None:
-        if frame.is_synthetic:
-            return  # its time is in its parent's total_self_time
-        path = caller_path if frame.file_path in (None, "<built-in>") else frame.file_path
-        in_server = in_server or (frame.function == "answer" and path.endswith("emulator/protocol/api.py"))
-        area = (next((name for name, markers in PROFILE_AREAS if any(m in path for m in markers)), "other")
-                if in_server else CLIENT_AREA)
-        per_area[area] = per_area.get(area, 0.0) + frame.total_self_time
-        for child in frame.children:
-            walk(child, in_server, path)
-
-    walk(profiler.last_session.root_frame(), False, "")
-    # Shares, not milliseconds: the profiler slows Python code more than OpenSSL's, and the machine's speed
-    # drifts between sections, so its milliseconds do not add up with the other sections'.
-    total = sum(per_area.values())
-    return {area: 100 * seconds / total for area, seconds in sorted(per_area.items(), key=lambda item: -item[1])}
+        small = OtpFlow(small_server.url, 100)
+        big = OtpFlow(big_server.url, sizes.big)
+        for flow in (small, big):
+            for _ in range(10):
+                flow.otp_latency()
+                flow.signup_latency()
+        for _ in range(sizes.rounds):
+            samples: dict[str, list[float]] = {"signup_small": [], "otp_small": [], "signup_big": [], "otp_big": []}
+            for _ in range(sizes.flows):
+                for flow, signup_key, otp_key in ((small, "signup_small", "otp_small"), (big, "signup_big", "otp_big")):
+                    samples[signup_key].append(flow.signup_latency())
+                    samples[otp_key].append(flow.otp_latency())
+            for key, values in samples.items():
+                measured.record(key, "emulator", 1000 * statistics.median(values))
+    finally:
+        small_server.stop()
+        big_server.stop()
 
 
-# -- in-process ---------------------------------------------------------------------------------
+def measure_memory(measured: Measurements, kinds: list[str], sizes: Sizes) -> None:
+    """Server RSS every 1,000 users added; a slow server stops at FILL_SECONDS, and the servers are compared at
+    the largest count all of them reached. Each server's RSS at its own largest count goes into the notes."""
+    print("memory", file=sys.stderr)
+    checkpoints = {kind: fill_with_users(measured, kind, sizes.memory_users) for kind in kinds}
+    common = min((max(reached, default=0) for reached in checkpoints.values()), default=0)
+    measured.common_users = common
+    for kind, reached in checkpoints.items():
+        if common:
+            measured.record("rss", kind, reached[common])
+        if max(reached, default=0) > common:
+            measured.notes.append(f"{kind}'s RSS after {max(reached)} users: {reached[max(reached)]:.0f} MB")
+
+
+def fill_with_users(measured: Measurements, kind: str, users: int) -> dict[int, float]:
+    """A fresh server's RSS (MB) after every 1,000 users it creates (and after the last), for FILL_SECONDS at most."""
+    server = Server(kind)
+    reached: dict[int, float] = {}
+    try:
+        pool = PasswordPool(server.url)
+        deadline = time.monotonic() + FILL_SECONDS
+        for index in range(1, users + 1):
+            pool.cognito.admin_create_user(UserPoolId=pool.pool, Username=f"user{index}@example.com",
+                                           MessageAction="SUPPRESS", TemporaryPassword=PASSWORD)
+            if index % 1000 == 0 or index == users:
+                reached[index] = server.rss_mb()
+            if time.monotonic() > deadline:
+                measured.notes.append(f"{kind} took over {FILL_SECONDS} s to create {users} users; it stopped at {index}")
+                break
+    finally:
+        server.stop()
+    return reached
+
+
+def measure_in_process(measured: Measurements, sizes: Sizes) -> None:
+    """The password flow in process: the pytest plugin's client against moto's mock_aws, taking turns."""
+    print("in-process", file=sys.stderr)
+    for kind, rates in in_process_rates(sizes.flows, sizes.rounds).items():
+        for rate in rates:
+            measured.record("in_process", kind, rate)
 
 
 def in_process_rates(count: int, rounds: int) -> dict:
@@ -301,17 +440,182 @@ def in_process_rates(count: int, rounds: int) -> dict:
     return rates
 
 
-# -- the run -----------------------------------------------------------------------------------
+PROFILE_TITLE = "where a sequential password flow's time goes, in process (pyinstrument, % of the flow)"
+CLIENT_AREA = "the boto3 client (not the server)"
+# A frame's own time goes to the first area one of whose markers is in its file's path; built-in functions (an
+# OpenSSL signature, an SQLite statement) count as the Python code that called them.
+PROFILE_AREAS = [
+    ("RS256 signing (OpenSSL, via PyJWT)", ("/jwt/", "/cryptography/")),
+    ("SQLite (the store)", ("emulator/services/store.py", "/sqlite3/")),
+    ("request validation (botocore's model)", ("emulator/protocol/validation.py", "emulator/protocol/model.py", "/regex/")),
+    ("JSON", ("/json/",)),
+    ("password hashing", ("emulator/services/passwords.py", "hashlib", "hmac.py")),
+    ("the rest of the emulator (operations, services)", ("emulator/",)),
+]
+# The server's code is the emulator package's, found by where it lives rather than by a function's name, so that
+# it is found wherever functions move. Two of the package's files run on the client's side in this process and
+# do not start server time (code they are called from within the server still counts as the server's): the direct
+# client's before-send hook, which hands botocore's request to the server code as a socket would, and the
+# os.environ overlay for in-process Lambda functions, through which botocore reads its settings.
+PROFILE_CLIENT_FILES = ("embedded.py", os.path.join("services", "lambda_env.py"))
 
 
-def _timed(function, *args) -> float:
-    started = time.perf_counter()
-    function(*args)
-    return time.perf_counter() - started
+def profile_password_flow(flows: int) -> dict | None:
+    """The password flow through the pytest plugin's in-process client, sampled by pyinstrument: the server's
+    share (the emulator package's code the request is handed to and all it calls, the code an HTTP request runs
+    after waitress) by area, and the client's. The HTTP server itself (waitress, sockets) is not in it."""
+    print("profile", file=sys.stderr)
+    try:
+        from pyinstrument import Profiler
+    except ImportError:
+        print("pyinstrument is not installed: no profile", file=sys.stderr)
+        return None
+    import emulator
+    from emulator.embedded import EmbeddedEmulator
+
+    with EmbeddedEmulator() as running:
+        pool = PasswordPool(running.url)
+        direct = running.client(direct=True)
+        for _ in range(10):
+            pool.flow(direct)
+        profiler = Profiler(interval=0.0005)
+        profiler.start()
+        for _ in range(flows):
+            pool.flow(direct)
+        profiler.stop()
+    package = os.path.join(os.path.dirname(os.path.realpath(emulator.__file__)), "")
+    client_files = {os.path.join(package, name) for name in PROFILE_CLIENT_FILES}
+
+    @functools.lru_cache(maxsize=None)
+    def is_server_code(path: str) -> bool:
+        path = os.path.realpath(path)
+        return path.startswith(package) and path not in client_files
+
+    per_area: dict[str, float] = {}
+
+    def walk(frame, in_server: bool, caller_path: str) -> None:
+        if frame.is_synthetic:
+            return  # its time is in its parent's total_self_time
+        path = caller_path if frame.file_path in (None, "<built-in>") else frame.file_path
+        in_server = in_server or is_server_code(path)
+        area = (next((name for name, markers in PROFILE_AREAS if any(m in path for m in markers)), "other")
+                if in_server else CLIENT_AREA)
+        per_area[area] = per_area.get(area, 0.0) + frame.total_self_time
+        for child in frame.children:
+            walk(child, in_server, path)
+
+    walk(profiler.last_session.root_frame(), False, "")
+    # Shares, not milliseconds: the profiler slows Python code more than OpenSSL's, and the machine's speed
+    # drifts between sections, so its milliseconds do not add up with the other sections'.
+    total = sum(per_area.values())
+    return {area: 100 * seconds / total for area, seconds in sorted(per_area.items(), key=lambda item: -item[1])}
+
+
+# -- the summary ----------------------------------------------------------------------------------
 
 
 def summary(values: list[float]) -> dict:
     return {"median": statistics.median(values), "min": min(values), "max": max(values), "n": len(values)}
+
+
+def summarise(measured: Measurements, kinds: list[str], sizes: Sizes, quick: bool, profile: dict | None,
+              minutes: float) -> dict:
+    """The results as printed and written: metrics under their keys, each with its label, in METRICS' order."""
+    by_key = {key: {kind: summary(values) for kind, values in by_kind.items()}
+              for key, by_kind in measured.values.items()}
+    metrics = {}
+    for key, metric in METRICS.items():
+        if key in by_key:
+            metrics[key] = {"label": metric.label.format(big=sizes.big, common=measured.common_users),
+                            "unit": metric.unit, "lower_is_better": metric.lower_is_better,
+                            **({"detail_of": metric.detail_of} if metric.detail_of else {}),
+                            "values": by_key[key]}
+    return {"date": time.strftime("%Y-%m-%d"), "quick": quick, "machine": f"{os.cpu_count()} cores",
+            "servers": kinds, "metrics": metrics, "ratios": ratios(by_key, sizes.big), "notes": measured.notes,
+            "minutes": minutes, "profile": {"title": PROFILE_TITLE, "shares": profile} if profile else None}
+
+
+def ratios(by_key: dict, big: int) -> dict:
+    """This emulator against the best peer (or as named), each under a key with the label it is printed with.
+    The lines with `detail_of` explain the password flow's ratio they follow."""
+    def median(key, kind="emulator"):
+        return by_key.get(key, {}).get(kind, {}).get("median")
+
+    def best_peer(key):
+        values = [value["median"] for kind, value in by_key.get(key, {}).items() if kind not in ("emulator", "moto mock_aws")]
+        return (min(values) if METRICS[key].lower_is_better else max(values)) if values else None
+
+    found = {}
+
+    def add(key, label, value, detail_of=None):
+        found[key] = {"label": label, "value": value, **({"detail_of": detail_of} if detail_of else {})}
+
+    def title(key):
+        return f"{METRICS[key].label} ({METRICS[key].unit})"
+
+    peer = best_peer("cold_start")
+    if peer:
+        add("cold_start", "cold start vs best peer (target <= 0.6)", median("cold_start") / peer)
+    # The most any server could reach with this client: the boto3 client's own CPU per flow (measured against
+    # this emulator) plus the RS256 signing a sign-in cannot avoid (two signatures, at best side by side, so one
+    # signature's time), one after the other when sequential, and with THREADS threads shared by the machine's
+    # cores but the client held to one core by its GIL.
+    client_ms = median("client_cpu_per_flow")
+    unavoidable_ms = client_ms + median("rs256_signature")
+    ceilings = [("password_sequential", "sequential", 1000 / unavoidable_ms),
+                ("password_threads", f"{THREADS} threads",
+                 1000 * min(1 / client_ms, (os.cpu_count() or 1) / unavoidable_ms))]
+    for key, how, ceiling in ceilings:
+        peer = best_peer(key)
+        if peer:
+            add(key, f"{title(key)} vs best peer (target >= 3)", median(key) / peer)
+            add(f"{key}_ceiling", f"the most any server could reach, {how}, vs best peer", ceiling / peer, key)
+            if key == "password_sequential":
+                # What 3x leaves the server for everything but its signatures, against what it spends.
+                add("password_sequential_budget_ms", "3x leaves the server, beyond signing (ms per flow)",
+                    1000 / (3 * peer) - unavoidable_ms, key)
+                add("password_sequential_server_ms", "this server's CPU per flow besides its two signatures (ms)",
+                    median("server_cpu_per_flow") - 2 * (unavoidable_ms - client_ms), key)
+                add("password_sequential_round_trips_ms",
+                    "of which its 3 round trips, at its cost of a ListUserPools call (ms)",
+                    3 * median("server_cpu_per_call"), key)
+    add("otp_vs_floor", "OTP flow time vs floor (target <= 1.5)", median("otp_floor") / median("otp_flow"))
+    add("signup_growth", f"SignUp latency {big} vs 100 users (target <= 1.2)",
+        median("signup_big") / median("signup_small"))
+    add("otp_growth", f"OTP sign-in latency {big} vs 100 users (target <= 1.2)", median("otp_big") / median("otp_small"))
+    peer = best_peer("rss")
+    if peer:
+        add("rss", "RSS vs best peer (target <= 1)", median("rss") / peer)
+    if median("in_process", "moto mock_aws"):
+        add("in_process", "in-process vs mock_aws (target >= 1.5)",
+            median("in_process") / median("in_process", "moto mock_aws"))
+    return found
+
+
+def print_table(results: dict) -> None:
+    kinds = sorted({kind for metric in results["metrics"].values() for kind in metric["values"]},
+                   key=lambda kind: ["emulator", "moto", "cognito-local", "moto mock_aws"].index(kind))
+    print(f"\n{'metric':<44}" + "".join(f"{kind:>26}" for kind in kinds))
+    for metric in results["metrics"].values():
+        name = ("  " if metric.get("detail_of") else "") + f"{metric['label']} ({metric['unit']})"
+        cells = []
+        for kind in kinds:
+            value = metric["values"].get(kind)
+            cells.append(f"{value['median']:>10.3g} ({value['min']:.3g}–{value['max']:.3g})" if value else "")
+        print(f"{name:<44}" + "".join(f"{cell:>26}" for cell in cells))
+    for note in results["notes"]:
+        print(f"note: {note}")
+    if results["profile"]:
+        print(f"\n{results['profile']['title']}:")
+        for area, share in results["profile"]["shares"].items():
+            print(f"  {area:<66} {share:5.0f} %")
+    print("\nratios (this emulator / best peer, or as named; the indented lines explain the password flow):")
+    for ratio in results["ratios"].values():
+        name = ("  " if ratio.get("detail_of") else "") + ratio["label"]
+        print(f"  {name:<66} {ratio['value']:6.2f}")
+
+
+# -- the run --------------------------------------------------------------------------------------
 
 
 def main(argv=None) -> int:
@@ -319,197 +623,25 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer rounds and smaller sizes (under 2 minutes)")
     parser.add_argument("--json", default=os.path.join(HERE, "results.json"), help="where to write the results")
     args = parser.parse_args(argv)
-    quick = args.quick
     run_started = time.monotonic()
-    rounds = 3 if quick else 5
-    flows = 60 if quick else 200
-    big = 10_000 if quick else 100_000
-    memory_users = 2_000 if quick else 10_000
+    sizes = Sizes.of(args.quick)
     kinds = ["emulator", *available_peers()]
-    results: dict = {"date": time.strftime("%Y-%m-%d"), "quick": quick, "machine": f"{os.cpu_count()} cores",
-                     "servers": kinds, "metrics": {}}
-    raw: dict = {}
+    measured = Measurements()
 
-    def record(metric: str, kind: str, value: float) -> None:
-        raw.setdefault(metric, {}).setdefault(kind, []).append(value)
+    warm_up(kinds)
+    measure_servers(measured, kinds, sizes)
+    measure_growth(measured, sizes)
+    measure_memory(measured, kinds, sizes)
+    measure_in_process(measured, sizes)
+    profile = profile_password_flow(sizes.flows)
 
-    for kind in kinds:  # one untimed start each: compiled-module caches and the OS's file cache warm for all
-        Server(kind).stop()
-    for round_number in range(rounds):
-        print(f"round {round_number + 1}/{rounds}", file=sys.stderr)
-        record("RS256 signature on this machine (ms)", "emulator", 1000 * statistics.median(
-            _timed(SIGNER.sign, SIGNING_CLAIMS) for _ in range(100)))
-        # Interleaved: each round visits every server, and the order turns round by round, since this machine's
-        # speed drifts within seconds (a run once measured the same boto3 client at 2.7 ms of CPU per flow for
-        # whichever server went first and 7 ms for the next).
-        shift = round_number % len(kinds)
-        for kind in kinds[shift:] + kinds[:shift]:
-            server = Server(kind)
-            try:
-                record("cold start (s)", kind, server.cold_start)
-                pool = PasswordPool(server.url)
-                for _ in range(5):
-                    pool.flow(pool.cognito)
-                server_cpu, client_cpu = server.cpu_seconds(), time.process_time()
-                record("password flow, sequential (flows/s)", kind,
-                       flows_per_second(lambda c: pool.flow(c), flows, 1, lambda: client(server.url)))
-                # Where a sequential flow's time goes: CPU in this (boto3) process and in the server.
-                record("  boto3 client CPU per flow (ms)", kind, 1000 * (time.process_time() - client_cpu) / flows)
-                record("  server CPU per flow (ms)", kind, 1000 * (server.cpu_seconds() - server_cpu) / flows)
-                # What one round trip costs the server before any Cognito work: the cheapest call there is.
-                server_cpu = server.cpu_seconds()
-                for _ in range(flows):
-                    pool.cognito.list_user_pools(MaxResults=1)
-                record("  server CPU per ListUserPools call (ms)", kind, 1000 * (server.cpu_seconds() - server_cpu) / flows)
-                record("password flow, 8 threads (flows/s)", kind,
-                       flows_per_second(lambda c: pool.flow(c), flows, 8, lambda: client(server.url)))
-                if kind == "emulator":
-                    otp = OtpFlow(server.url, 100)
-                    for _ in range(5):
-                        otp.flow()
-                    record("OTP flow (flows/s)", kind, flows_per_second(otp.flow, flows))
-                    record("OTP floor (flows/s)", kind, flows_per_second(otp.floor, flows))
-            finally:
-                server.stop()
-
-    print("growth and memory", file=sys.stderr)
-    # Two emulators side by side, one with 100 users and one with `big`, measured alternately.
-    small_server, large_server = Server("emulator"), Server("emulator")
-    try:
-        small = OtpFlow(small_server.url, 100)
-        large = OtpFlow(large_server.url, big)
-        for flow in (small, large):
-            for _ in range(10):
-                flow.otp_latency()
-                flow.signup_latency()
-        # Each sample alternates between the two servers, so a slow spell of a shared machine hits both alike.
-        for _ in range(rounds):
-            samples: dict[str, list[float]] = {}
-            for _ in range(flows):
-                for label, flow in (("100", small), (str(big), large)):
-                    samples.setdefault(f"SignUp latency, {label} users (ms)", []).append(flow.signup_latency())
-                    samples.setdefault(f"OTP sign-in latency, {label} users (ms)", []).append(flow.otp_latency())
-            for metric, values in samples.items():
-                record(metric, "emulator", 1000 * statistics.median(values))
-    finally:
-        small_server.stop()
-        large_server.stop()
-    # RSS every 1,000 users; a slow server stops at FILL_SECONDS, and the ratio compares every server at the
-    # largest count all of them reached.
-    checkpoints: dict[str, dict[int, float]] = {}
-    for kind in kinds:
-        server = Server(kind)
-        try:
-            pool = PasswordPool(server.url)
-            deadline = time.monotonic() + FILL_SECONDS
-            reached = checkpoints.setdefault(kind, {})
-            for index in range(1, memory_users + 1):
-                pool.cognito.admin_create_user(UserPoolId=pool.pool, Username=f"user{index}@example.com",
-                                               MessageAction="SUPPRESS", TemporaryPassword=PASSWORD)
-                if index % 1000 == 0 or index == memory_users:
-                    reached[index] = server.rss_mb()
-                if time.monotonic() > deadline:
-                    results.setdefault("notes", []).append(f"{kind} took over {FILL_SECONDS} s to create "
-                                                           f"{memory_users} users; it stopped at {index}")
-                    break
-        finally:
-            server.stop()
-    common = min((max(reached, default=0) for reached in checkpoints.values()), default=0)
-    for kind, reached in checkpoints.items():
-        if common:
-            record(f"server RSS after {common} users (MB)", kind, reached[common])
-        if max(reached, default=0) > common:
-            results.setdefault("notes", []).append(
-                f"{kind}'s RSS after {max(reached)} users: {reached[max(reached)]:.0f} MB")
-
-    print("in-process", file=sys.stderr)
-    for kind, values in in_process_rates(flows, rounds).items():
-        for rate in values:
-            record("in-process password flow (flows/s)", kind, rate)
-
-    print("profile", file=sys.stderr)
-    profile = profile_password_flow(flows)
-    if profile:
-        results[PROFILE_TITLE] = profile
-
-    for metric, by_kind in raw.items():
-        results["metrics"][metric] = {kind: summary(values) for kind, values in by_kind.items()}
-    results["ratios"] = ratios(results["metrics"], big)
-    results["minutes"] = round((time.monotonic() - run_started) / 60, 1)
+    minutes = round((time.monotonic() - run_started) / 60, 1)
+    results = summarise(measured, kinds, sizes, args.quick, profile, minutes)
     print_table(results)
     with open(args.json, "w", encoding="utf-8") as handle:
         json.dump(results, handle, indent=2)
     print(f"\nthe run took {results['minutes']} minutes; written to {args.json}")
     return 0
-
-
-def ratios(metrics: dict, big: int) -> dict:
-    def median(metric, kind):
-        return metrics.get(metric, {}).get(kind, {}).get("median")
-
-    def best_peer(metric, lower_is_better):
-        values = [value["median"] for kind, value in metrics.get(metric, {}).items() if kind not in ("emulator", "moto mock_aws")]
-        return (min(values) if lower_is_better else max(values)) if values else None
-
-    found = {}
-    cold, peer = median("cold start (s)", "emulator"), best_peer("cold start (s)", True)
-    if peer:
-        found["cold start vs best peer (target <= 0.6)"] = cold / peer
-    # The most any server could reach with this client: the boto3 client's own CPU per flow (measured against
-    # this emulator) plus the RS256 signing a sign-in cannot avoid (two signatures, at best side by side, so one
-    # signature's time), one after the other when sequential, and with 8 threads shared by the machine's cores
-    # but the client held to one core by its GIL.
-    client_ms = median("  boto3 client CPU per flow (ms)", "emulator")
-    unavoidable_ms = client_ms + median("RS256 signature on this machine (ms)", "emulator")
-    ceilings = {"password flow, sequential (flows/s)": 1000 / unavoidable_ms,
-                "password flow, 8 threads (flows/s)": 1000 * min(1 / client_ms, (os.cpu_count() or 1) / unavoidable_ms)}
-    for metric, ceiling in ceilings.items():
-        peer = best_peer(metric, False)
-        if peer:
-            label = metric.split(", ")[1].split(" (")[0]
-            found[f"{metric} vs best peer (target >= 3)"] = median(metric, "emulator") / peer
-            found[f"  the most any server could reach, {label}, vs best peer"] = ceiling / peer
-            if label == "sequential":
-                # What 3x leaves the server for everything but its signatures, against what it spends.
-                found["  3x leaves the server, beyond signing (ms per flow)"] = 1000 / (3 * peer) - unavoidable_ms
-                found["  this server's CPU per flow besides its two signatures (ms)"] = (
-                    median("  server CPU per flow (ms)", "emulator") - 2 * (unavoidable_ms - client_ms))
-                found["  of which its 3 round trips, at its cost of a ListUserPools call (ms)"] = (
-                    3 * median("  server CPU per ListUserPools call (ms)", "emulator"))
-    found["OTP flow time vs floor (target <= 1.5)"] = median("OTP floor (flows/s)", "emulator") / median("OTP flow (flows/s)", "emulator")
-    for label in ("SignUp", "OTP sign-in"):
-        found[f"{label} latency {big} vs 100 users (target <= 1.2)"] = (
-            median(f"{label} latency, {big} users (ms)", "emulator") / median(f"{label} latency, 100 users (ms)", "emulator"))
-    memory_metric = next((m for m in metrics if m.startswith("server RSS")), None)
-    peer = best_peer(memory_metric, True) if memory_metric else None
-    if peer:
-        found["RSS vs best peer (target <= 1)"] = median(memory_metric, "emulator") / peer
-    in_process = metrics.get("in-process password flow (flows/s)", {})
-    if "moto mock_aws" in in_process:
-        found["in-process vs mock_aws (target >= 1.5)"] = in_process["emulator"]["median"] / in_process["moto mock_aws"]["median"]
-    return found
-
-
-def print_table(results: dict) -> None:
-    kinds = sorted({kind for metric in results["metrics"].values() for kind in metric},
-                   key=lambda kind: ["emulator", "moto", "cognito-local", "moto mock_aws"].index(kind))
-    print(f"\n{'metric':<44}" + "".join(f"{kind:>26}" for kind in kinds))
-    for metric, by_kind in results["metrics"].items():
-        cells = []
-        for kind in kinds:
-            value = by_kind.get(kind)
-            cells.append(f"{value['median']:>10.3g} ({value['min']:.3g}–{value['max']:.3g})" if value else "")
-        print(f"{metric:<44}" + "".join(f"{cell:>26}" for cell in cells))
-    for note in results.get("notes", []):
-        print(f"note: {note}")
-    profile = results.get(PROFILE_TITLE)
-    if profile:
-        print(f"\n{PROFILE_TITLE}:")
-        for area, share in profile.items():
-            print(f"  {area:<66} {share:5.0f} %")
-    print("\nratios (this emulator / best peer, or as named; the indented lines explain the password flow):")
-    for name, value in results["ratios"].items():
-        print(f"  {name:<66} {value:6.2f}")
 
 
 if __name__ == "__main__":
