@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 
 from emulator import errors
-from emulator.operations.auth import srp
+from emulator.operations.auth import lockout, srp
 from emulator.operations.auth.sessions import AuthSession, new_session
 from emulator.operations.auth.steps import INCORRECT, AuthCall, Challenge, SignedIn, Step, check_user_can_sign_in
 from emulator.operations.users import find_user, hides_user_existence
@@ -81,7 +81,11 @@ def respond(call: AuthCall, session: AuthSession, user: dict | None) -> Step:
     return next_round(call, user, session.username, rounds)
 
 
-def after_password(call: AuthCall, session: AuthSession, user: dict) -> Step:
-    """The SRP round of CUSTOM_WITH_SRP passed: DefineAuthChallenge decides what follows."""
+def respond_password_verifier(call: AuthCall, session: AuthSession, user: dict | None) -> Step:
+    """The SRP round of CUSTOM_WITH_SRP answered: a wrong password ends the sign-in (undocumented whether Cognito
+    instead tells DefineAuthChallenge with challengeResult false: docs/cognito-behaviour.md §7); a right one is
+    a passed round, and DefineAuthChallenge decides what follows."""
+    srp.verify_claim(call, session, user)
+    user = lockout.clear_failures(call.services, call.pool, user)
     rounds = [*session.rounds, session_entry(srp.PASSWORD_VERIFIER, True)]
     return next_round(call, user, user["Username"], rounds)

@@ -1,6 +1,6 @@
 """InitiateAuth, AdminInitiateAuth, RespondToAuthChallenge, AdminRespondToAuthChallenge: dispatch by table.
 
-AuthFlow → the flow's `start`; ChallengeName → the flow's `respond`. Each returns a step that `steps.answer` turns
+AuthFlow → the flow's `start`; ChallengeName (or the flow and ChallengeName) → the flow's `respond`. Each returns a step that `steps.answer` turns
 into the response. (docs/cognito-behaviour.md §7)
 """
 
@@ -34,6 +34,11 @@ RESPONDERS: dict[str, Responder] = {
     custom.CUSTOM_CHALLENGE: custom.respond,
     srp.PASSWORD_VERIFIER: srp.respond,
     password.NEW_PASSWORD_REQUIRED: password.respond_new_password,
+}
+# (flow, ChallengeName) → responder, where a flow answers a challenge its own way: custom auth goes on after its
+# SRP round instead of issuing tokens.
+FLOW_RESPONDERS: dict[tuple[str, str], Responder] = {
+    (custom.CUSTOM_AUTH, srp.PASSWORD_VERIFIER): custom.respond_password_verifier,
 }
 # Flows only one of the two entry points takes.
 CLIENT_ONLY = {"USER_PASSWORD_AUTH"}
@@ -112,7 +117,8 @@ def _respond(services: Services, pool: dict, client: dict, request: dict) -> dic
         # Wording undocumented (docs/cognito-behaviour.md §7).
         raise errors.InvalidParameterException(f"Invalid challenge name: expected {session.challenge}, got {name}.")
     user = _session_user(call, session, given)
-    return answer(call, RESPONDERS[session.challenge](call, session, user))
+    respond = FLOW_RESPONDERS.get((session.flow, session.challenge)) or RESPONDERS[session.challenge]
+    return answer(call, respond(call, session, user))
 
 
 def _session_user(call: AuthCall, session: AuthSession, given: str) -> dict | None:

@@ -24,10 +24,12 @@ PASSWORD_VERIFIER = "PASSWORD_VERIFIER"
 def start(call: AuthCall, flow: str) -> Step:
     username = call.username()
     srp_a = call.required("SRP_A")
-    return challenge(call, user_for_password(call, username), srp_a, flow)
+    # No Session in USER_SRP_AUTH's answer: the SECRET_BLOCK names the sign-in.
+    return challenge(call, user_for_password(call, username), srp_a, flow, session_in_answer=False)
 
 
-def challenge(call: AuthCall, user: dict, srp_a: str, flow: str, rounds: list | None = None) -> Challenge:
+def challenge(call: AuthCall, user: dict, srp_a: str, flow: str, rounds: list | None = None, *,
+              session_in_answer: bool = True) -> Challenge:
     """PASSWORD_VERIFIER with the server's SRP values."""
     try:
         a_value = int(srp_a, 16)
@@ -44,7 +46,7 @@ def challenge(call: AuthCall, user: dict, srp_a: str, flow: str, rounds: list | 
                           srp={"A": srp_a, "B": format(b_public, "x"), "b": format(b_value, "x")})
     parameters = {"SALT": stored["salt"], "SECRET_BLOCK": secret_block, "SRP_B": format(b_public, "x"),
                   "USERNAME": user["Username"], "USER_ID_FOR_SRP": user["Username"]}
-    return Challenge(PASSWORD_VERIFIER, parameters, session, session_in_answer=flow == "CUSTOM_AUTH")
+    return Challenge(PASSWORD_VERIFIER, parameters, session, session_in_answer=session_in_answer)
 
 
 def session_token(call: AuthCall, given: str | None) -> str:
@@ -55,7 +57,8 @@ def session_token(call: AuthCall, given: str | None) -> str:
     return block
 
 
-def respond(call: AuthCall, session: AuthSession, user: dict | None) -> Step:
+def verify_claim(call: AuthCall, session: AuthSession, user: dict) -> None:
+    """The PASSWORD_CLAIM_SIGNATURE must prove the password; a wrong one counts toward the lockout."""
     signature = call.required("PASSWORD_CLAIM_SIGNATURE")
     timestamp = call.required("TIMESTAMP")
     srp = session.srp
@@ -67,12 +70,11 @@ def respond(call: AuthCall, session: AuthSession, user: dict | None) -> Step:
     except ValueError:  # u = 0, or a secret block that is not base64
         expected = ""
     if not expected or not hmac.compare_digest(expected.encode(), signature.encode()):
-        # A wrong password ends the sign-in here, in the custom flow too (undocumented whether Cognito instead tells
-        # DefineAuthChallenge with challengeResult false: docs/cognito-behaviour.md §7).
         lockout.record_failure(call.services, call.pool, user)
         raise errors.NotAuthorizedException(INCORRECT)
-    if session.flow == "CUSTOM_AUTH":
-        from emulator.operations.auth import custom  # custom auth goes on after its SRP round (custom imports srp)
 
-        return custom.after_password(call, session, lockout.clear_failures(call.services, call.pool, user))
+
+def respond(call: AuthCall, session: AuthSession, user: dict | None) -> Step:
+    """PASSWORD_VERIFIER answered in USER_SRP_AUTH: tokens, or NEW_PASSWORD_REQUIRED."""
+    verify_claim(call, session, user)
     return password_accepted(call, user, session.flow)

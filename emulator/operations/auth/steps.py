@@ -57,8 +57,7 @@ class Challenge:
     name: str
     parameters: dict
     session: AuthSession
-    # USER_SRP_AUTH's PASSWORD_VERIFIER returns no Session: its SECRET_BLOCK names the sign-in.
-    session_in_answer: bool = True
+    session_in_answer: bool = True  # False: the client names the sign-in otherwise (SRP's SECRET_BLOCK)
 
 
 Step = SignedIn | Challenge
