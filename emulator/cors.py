@@ -2,7 +2,8 @@
 
 Preflights are answered for any path; the headers the SDKs send are allowed by
 echoing the request's list; the error headers are exposed so browser clients can
-read `x-amzn-ErrorType`. Real Cognito's exact CORS values are unconfirmed.
+read `x-amzn-ErrorType`. Real Cognito's exact CORS values are undocumented
+(docs/cognito-behaviour.md §1.8).
 """
 
 from __future__ import annotations

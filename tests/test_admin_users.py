@@ -141,3 +141,16 @@ def test_list_users_bad_filter(cognito, bad):
 
 def test_estimated_number_of_users(cognito, population):
     assert cognito.describe_user_pool(UserPoolId=POOL)["UserPool"]["EstimatedNumberOfUsers"] == len(population)
+
+
+def test_dashboard_actions_are_validated_like_api_calls(emulator, cognito):
+    """The dashboard's buttons go through the same validation as the API: a username longer than the model
+    allows is Cognito's validation error, not a lookup."""
+    import requests
+
+    too_long = "x" * 129
+    expected = error_of(cognito.admin_delete_user, UserPoolId=POOL, Username=too_long)
+    answer = requests.post(f"{emulator.url}/users/{POOL}/{too_long}/delete", allow_redirects=False, timeout=10)
+    assert answer.status_code == 400
+    assert answer.json()["message"] == f"InvalidParameterException: {expected['Message']}"
+    assert "validation error detected" in expected["Message"]

@@ -81,7 +81,8 @@ def admin_create_user(services: Services, request: dict) -> dict:
         raise user_exists_error(pool, given_username, "AdminCreateUser")
     # PreSignUp runs, but its auto-confirm/verify flags do not apply to AdminCreateUser.
     services.triggers.pre_sign_up(pool, source="PreSignUp_AdminCreateUser", username=username,
-                                  user_attributes=attributes, validation_data=name_value_map(request.get("ValidationData")),
+                                  user_attributes=attributes,
+                                  validation_data=name_value_map(request.get("ValidationData")),
                                   client_metadata=client_metadata)
     user = new_user(pool, username, attributes, FORCE_CHANGE_PASSWORD, now, password=password, temporary=True)
     add_user(services, pool, user, given_username, "AdminCreateUser")
@@ -126,7 +127,7 @@ def admin_update_user_attributes(services: Services, request: dict) -> dict:
     immutable = {a["Name"] for a in pool.get("SchemaAttributes", []) if not a.get("Mutable", True)}
     for name in changes:
         if name in immutable and user["Attributes"].get(name) not in (None, changes[name]):
-            raise errors.InvalidParameterException(f"Cannot modify the non-mutable attribute {name}")  # unconfirmed wording
+            raise errors.InvalidParameterException(f"Cannot modify the non-mutable attribute {name}")  # docs/cognito-behaviour.md §5.7
     to_verify = []
     for attribute in ("phone_number", "email"):
         if attribute in changes and changes[attribute] != user["Attributes"].get(attribute):
@@ -181,7 +182,7 @@ def parse_filter(text: str | None) -> tuple[str, str, str] | None:
         raise errors.InvalidParameterException("Error while parsing filter.")
     name, operator, value = match.group(1), match.group(2), re.sub(r"\\(.)", r"\1", match.group(3))
     if name not in FILTER_COLUMNS and name not in FILTER_SCANNED:
-        raise errors.InvalidParameterException(f"Invalid search attribute: {name}")  # unconfirmed wording
+        raise errors.InvalidParameterException(f"Invalid search attribute: {name}")  # docs/cognito-behaviour.md §5.8
     if name == "cognito:user_status":
         value = value.upper()
     elif name == "status":

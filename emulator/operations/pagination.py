@@ -21,5 +21,5 @@ def decode(kind: str, token: str | None) -> int:
             return int(cursor)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         pass
-    # Wording unconfirmed against real Cognito.
+    # Wording undocumented (docs/cognito-behaviour.md §2.11).
     raise errors.InvalidParameterException("Invalid pagination token.")

@@ -38,7 +38,7 @@ def sign_up(services: Services, request: dict) -> dict:
     check_required_attributes(pool, attributes)
     password = request.get("Password")
     if password is None:
-        # Unconfirmed wording; a pool that signs in with passwords needs one.
+        # Wording undocumented (docs/cognito-behaviour.md §4.1); a pool that signs in with passwords needs one.
         raise errors.InvalidParameterException("Password is required for this user pool.")
     check_password_policy(pool, password)
     # Cheap early answer for the limbo case; the insert below re-checks atomically.
@@ -54,7 +54,7 @@ def sign_up(services: Services, request: dict) -> dict:
                                     ("autoVerifyEmail", pre_sign_up.auto_verify_email, "email")):
         if wanted:
             if not attributes.get(attribute):
-                # Wording undocumented (docs/cognito-behaviour.md §6).
+                # Wording undocumented (docs/cognito-behaviour.md §4.2).
                 raise errors.InvalidParameterException(f"{flag} is set but the user has no {attribute}.")
             attributes[f"{attribute}_verified"] = "true"
 
@@ -64,7 +64,7 @@ def sign_up(services: Services, request: dict) -> dict:
     response = {"UserConfirmed": status == CONFIRMED, "UserSub": attributes["sub"]}
     if status == CONFIRMED:
         # The docs list SignUp among the operations whose ClientMetadata reaches PostConfirmation,
-        # so an auto-confirmed sign-up runs it (unconfirmed against real Cognito).
+        # so an auto-confirmed sign-up runs it (undocumented: docs/cognito-behaviour.md §4.2).
         services.triggers.post_confirmation(pool, user=user, client_metadata=client_metadata, client=client)
         return response
     attribute = verification.verification_attribute(pool, user)
@@ -81,7 +81,7 @@ def confirm_sign_up(services: Services, request: dict) -> dict:
     client, pool, user = _client_and_user(services, request)
     if user is None:
         if hides_user_existence(client):
-            # PreventUserExistenceErrors: answer as for a wrong code (unconfirmed against real Cognito).
+            # PreventUserExistenceErrors: answer as for a wrong code (docs/cognito-behaviour.md §4.7).
             raise errors.CodeMismatchException("Invalid verification code provided, please try again.")
         raise _user_not_found_for_client()
     verification.limit_attempts(services, pool, user, "ConfirmSignUp", per_hour=15)
@@ -139,7 +139,7 @@ def resend_confirmation_code(services: Services, request: dict) -> dict:
         raise errors.InvalidParameterException("User is already confirmed.")
     attribute = verification.verification_attribute(pool, user)
     if attribute is None:
-        raise errors.InvalidParameterException("Auto verification not turned on.")  # unconfirmed wording
+        raise errors.InvalidParameterException("Auto verification not turned on.")  # docs/cognito-behaviour.md §4.5
     verification.limit_attempts(services, pool, user, "ResendConfirmationCode", per_hour=5)
     details = verification.send_code(
         services, pool, user, attribute, purpose=verification.SIGN_UP, origin="ResendConfirmationCode",

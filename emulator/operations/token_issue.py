@@ -14,7 +14,7 @@ from emulator.services.tokens import InvalidToken
 from emulator.services.triggers.pre_token_generation import ClaimsChange
 
 ADMIN_SCOPE = "aws.cognito.signin.user.admin"
-# Claims PreTokenGeneration cannot change (docs/cognito-behaviour.md §6).
+# Claims PreTokenGeneration cannot change (docs/cognito-behaviour.md §8.5).
 PROTECTED_CLAIMS = {"acr", "amr", "aud", "at_hash", "auth_time", "azp", "cognito:username", "exp", "iat", "identities",
                     "iss", "jti", "nbf", "nonce", "origin_jti", "sub", "token_use", "client_id", "username", "scope",
                     "event_id"}

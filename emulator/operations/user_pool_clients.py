@@ -9,7 +9,7 @@ from emulator.operations.user_pools import require_pool
 from emulator import errors
 from emulator.services import ids
 
-# A client created without ExplicitAuthFlows allows these (fact sheet §3.1).
+# A client created without ExplicitAuthFlows allows these (docs/cognito-behaviour.md §2.8).
 DEFAULT_AUTH_FLOWS = ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH"]
 LEGACY_AUTH_FLOWS = {"ADMIN_NO_SRP_AUTH", "CUSTOM_AUTH_FLOW_ONLY", "USER_PASSWORD_AUTH"}
 
@@ -58,7 +58,7 @@ def _token_validities(request: dict) -> dict:
             unit = units_given.get(token, given_unit)
         seconds = value * UNIT_SECONDS[unit]
         if not low <= seconds <= high:
-            # Wording unconfirmed against real Cognito; the ranges are documented.
+            # Wording undocumented; the ranges are documented (docs/cognito-behaviour.md §2.9).
             raise errors.InvalidParameterException(
                 f"Invalid range for token validity: {field} must be between {low} and {high} seconds."
             )
@@ -73,7 +73,7 @@ def _auth_flows(requested: list[str] | None) -> list[str]:
     flows = list(dict.fromkeys(requested))
     legacy = [flow for flow in flows if flow in LEGACY_AUTH_FLOWS]
     if legacy and len(legacy) != len(flows):
-        # Wording unconfirmed: the documented rule is that legacy values and ALLOW_ values can't be mixed.
+        # Wording undocumented (docs/cognito-behaviour.md §2.8): the documented rule is that legacy values and ALLOW_ values can't be mixed.
         raise errors.InvalidParameterException("ExplicitAuthFlows can not have both legacy and new values.")
     if not legacy and "ALLOW_REFRESH_TOKEN_AUTH" not in flows:
         raise errors.InvalidParameterException("REFRESH_TOKEN_AUTH should always be allowed.")

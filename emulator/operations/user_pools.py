@@ -40,7 +40,7 @@ STANDARD_ATTRIBUTES = [
 ]
 STANDARD_NAMES = {attribute["Name"] for attribute in STANDARD_ATTRIBUTES}
 
-# Unconfirmed: Cognito's exact policy for a pool created through the API without Policies.
+# Undocumented (docs/cognito-behaviour.md §2.3): Cognito's exact policy for a pool created through the API without Policies.
 # The console's and CDK's default (8 characters, all four classes) is the most plausible.
 DEFAULT_PASSWORD_POLICY = {"MinimumLength": 8, "RequireUppercase": True, "RequireLowercase": True,
                            "RequireNumbers": True, "RequireSymbols": True, "TemporaryPasswordValidityDays": 7}
@@ -142,7 +142,7 @@ def _schema(requested: list[dict] | None) -> list[dict]:
 def new_user_pool(services: Services, request: dict, pool_id: str | None = None) -> dict:
     """Build and store a pool; `pool_id` pins the id (seed configuration)."""
     if request.get("UsernameAttributes") and request.get("AliasAttributes"):
-        # Wording unconfirmed against real Cognito.
+        # Wording undocumented (docs/cognito-behaviour.md §2.5).
         raise errors.InvalidParameterException(
             "Only one of AliasAttributes or UsernameAttributes can be set in a User Pool."
         )
@@ -220,7 +220,7 @@ def list_user_pools(services: Services, request: dict) -> dict:
 def delete_user_pool(services: Services, request: dict) -> dict:
     pool = require_pool(services, request["UserPoolId"])
     if pool.get("DeletionProtection") == "ACTIVE":
-        # Wording unconfirmed against real Cognito.
+        # Wording undocumented (docs/cognito-behaviour.md §2.7).
         raise errors.InvalidParameterException(
             "The user pool cannot be deleted because deletion protection is activated."
         )

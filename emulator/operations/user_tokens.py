@@ -38,7 +38,7 @@ def admin_user_global_sign_out(services: Services, request: dict) -> dict:
 def _check_client_secret(client: dict, given: str | None, failure=errors.NotAuthorizedException) -> None:
     secret = client.get("ClientSecret")
     if secret is not None and not hmac.compare_digest(secret, given or ""):
-        # Wording unconfirmed against real Cognito.
+        # Wording undocumented (docs/cognito-behaviour.md §8.10).
         raise failure(f"Unable to verify secret for client {client['ClientId']}")
 
 
@@ -47,7 +47,7 @@ def revoke_token(services: Services, request: dict) -> dict:
     """Revokes a refresh token and the tokens it issued. As OAuth token revocation (RFC 7009) asks, a token
     that is unknown, or another client's, is answered with success and left alone."""
     # RevokeToken's model lists neither ResourceNotFound nor NotAuthorized: an unknown client or a wrong
-    # secret is UnauthorizedException, OAuth's invalid_client (wording unconfirmed).
+    # secret is UnauthorizedException, OAuth's invalid_client (wording undocumented: docs/cognito-behaviour.md §8.8).
     client = services.store.get_client(request["ClientId"])
     if client is None:
         raise errors.UnauthorizedException(f"Client {request['ClientId']} does not exist.")

@@ -144,7 +144,7 @@ def checked_attributes(pool: dict, given: list[dict] | None, *, admin: bool) -> 
                 "(changing an immutable attribute)"
             )
         if name in ("phone_number_verified", "email_verified") and not admin:
-            continue  # a user cannot verify their own attribute (unconfirmed: Cognito's exact reaction)
+            continue  # a user cannot verify their own attribute (undocumented: docs/cognito-behaviour.md §3.6)
         if name == "phone_number" and not PHONE_NUMBER.fullmatch(value):
             raise errors.InvalidParameterException("Invalid phone number format.")
         if name == "email" and not EMAIL_ADDRESS.fullmatch(value):
@@ -209,7 +209,7 @@ def new_user(pool: dict, username: str, attributes: dict, status: str, now: floa
 def user_exists_error(pool: dict, given_username: str, operation: str,
                       attribute: str | None = None) -> errors.CognitoError:
     """Cognito's answer when a new user's username, or a phone number or email that only one user may have
-    (`attribute`), is taken already (docs/cognito-behaviour.md §3)."""
+    (`attribute`), is taken already (docs/cognito-behaviour.md §3.4)."""
     if operation == "AdminCreateUser":
         if attribute:
             return errors.UsernameExistsException(f"An account with the given {attribute} already exists.")
@@ -245,7 +245,7 @@ def user_type(user: dict, only: list[str] | None = None) -> dict:
 
 
 def mask_phone_number(phone_number: str) -> str:
-    """'+919876543210' → '+*********3210' (docs/cognito-behaviour.md §4: '+' and the last four digits)."""
+    """'+919876543210' → '+*********3210' (docs/cognito-behaviour.md §3.9)."""
     return "+" + "*" * max(0, len(phone_number) - 5) + phone_number[-4:]
 
 

@@ -14,7 +14,7 @@ CODE_PLACEHOLDER = "{####}"
 DEFAULT_SMS_MESSAGE = "Your verification code is {####}. "
 DEFAULT_EMAIL_MESSAGE = "Your verification code is {####}. "
 DEFAULT_EMAIL_SUBJECT = "Your verification code"
-CODE_LIFETIME = 24 * 3600  # sign-up and attribute verification codes (docs/cognito-behaviour.md §4)
+CODE_LIFETIME = 24 * 3600  # sign-up and attribute verification codes (docs/cognito-behaviour.md §4.3)
 HOUR = 3600
 
 # Purposes a code can serve.

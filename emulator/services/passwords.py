@@ -1,6 +1,6 @@
 """Passwords are never stored: each user keeps a random salt and SRP's private value x, a salted hash.
 
-The maths is Cognito's SRP-6a (fact sheet §7): the RFC 5054 3072-bit group,
+The maths is Cognito's SRP-6a (docs/cognito-behaviour.md §7.6): the RFC 5054 3072-bit group,
 g = 2, SHA-256, x = H(salt | H(poolName | username | ":" | password)), v = g^x mod N.
 A plain password sign-in is checked by recomputing x (two hashes). The verifier v, a 3072-bit modular
 exponentiation (about 1 ms even with GMP), is derived from x only when an SRP sign-in needs it, and
@@ -92,7 +92,7 @@ def _verifier(x_hex: str) -> int:
     return modpow(G, int(x_hex, 16), N)
 
 
-# -- SRP sign-in, the server's side (fact sheet §7.2) -------------------------------------
+# -- SRP sign-in, the server's side (docs/cognito-behaviour.md §7.6) -------------------------------------
 
 
 def srp_server_values(verifier: int) -> tuple[int, int]:

@@ -3,7 +3,7 @@
 DefineAuthChallenge decides what comes next from the rounds so far; CreateAuthChallenge makes a CUSTOM_CHALLENGE;
 VerifyAuthChallengeResponse judges the answer, and DefineAuthChallenge is asked again. A client that starts with
 SRP_A (Amplify's CUSTOM_WITH_SRP) has a PASSWORD_VERIFIER round first, when DefineAuthChallenge asks for it.
-(docs/cognito-behaviour.md §7)
+(docs/cognito-behaviour.md §7.4, §7.5)
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def respond(call: AuthCall, session: AuthSession, user: dict | None) -> Step:
 
 def respond_password_verifier(call: AuthCall, session: AuthSession, user: dict | None) -> Step:
     """The SRP round of CUSTOM_WITH_SRP answered: a wrong password ends the sign-in (undocumented whether Cognito
-    instead tells DefineAuthChallenge with challengeResult false: docs/cognito-behaviour.md §7); a right one is
+    instead tells DefineAuthChallenge with challengeResult false: docs/cognito-behaviour.md §7.5); a right one is
     a passed round, and DefineAuthChallenge decides what follows."""
     srp.verify_claim(call, session, user)
     user = lockout.clear_failures(call.services, call.pool, user)

@@ -1,7 +1,7 @@
 """InitiateAuth, AdminInitiateAuth, RespondToAuthChallenge, AdminRespondToAuthChallenge: dispatch by table.
 
-AuthFlow → the flow's `start`; ChallengeName (or the flow and ChallengeName) → the flow's `respond`. Each returns a step that `steps.answer` turns
-into the response. (docs/cognito-behaviour.md §7)
+AuthFlow → the flow's `start`; ChallengeName (or the flow and ChallengeName) → the flow's `respond`. Each returns
+a step that `steps.answer` turns into the response. (docs/cognito-behaviour.md §7.1)
 """
 
 from __future__ import annotations
@@ -103,18 +103,19 @@ def _require_flow(client: dict, flow: str) -> None:
         raise errors.InvalidParameterException("Only custom auth (lambda driven) is enabled for this client.")
     if flow == "USER_PASSWORD_AUTH":
         raise errors.InvalidParameterException("USER_PASSWORD_AUTH flow not enabled for this client")
-    # Wording undocumented for the other flows (docs/cognito-behaviour.md §7).
+    # Wording undocumented for the other flows (docs/cognito-behaviour.md §7.1).
     raise errors.InvalidParameterException("Auth flow not enabled for this client")
 
 
 def _respond(services: Services, pool: dict, client: dict, request: dict) -> dict:
-    call = AuthCall(services, pool, client, request.get("ChallengeResponses") or {}, request.get("ClientMetadata") or {})
+    call = AuthCall(services, pool, client, request.get("ChallengeResponses") or {},
+                    request.get("ClientMetadata") or {})
     given = call.username()
     name = request["ChallengeName"]
     token = srp.session_token(call, request.get("Session")) if name == srp.PASSWORD_VERIFIER else request.get("Session")
     session = take_session(services, pool, client, token)
     if name != session.challenge:
-        # Wording undocumented (docs/cognito-behaviour.md §7).
+        # Wording undocumented (docs/cognito-behaviour.md §7.3).
         raise errors.InvalidParameterException(f"Invalid challenge name: expected {session.challenge}, got {name}.")
     user = _session_user(call, session, given)
     respond = FLOW_RESPONDERS.get((session.flow, session.challenge)) or RESPONDERS[session.challenge]

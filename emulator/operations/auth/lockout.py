@@ -1,5 +1,5 @@
 """Cognito's lockout after wrong passwords: after 5, a lockout of 1 second, doubling with each further one, up to
-15 minutes; a right password clears the count. (docs/cognito-behaviour.md §7)"""
+15 minutes; a right password clears the count. (docs/cognito-behaviour.md §7.8)"""
 
 from __future__ import annotations
 

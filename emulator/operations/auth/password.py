@@ -1,6 +1,6 @@
 """Plain-password sign-in (USER_PASSWORD_AUTH; ADMIN_USER_PASSWORD_AUTH and its legacy name ADMIN_NO_SRP_AUTH), what
 every password check shares with SRP, and the NEW_PASSWORD_REQUIRED challenge of a user with a temporary password.
-(docs/cognito-behaviour.md §7)
+(docs/cognito-behaviour.md §7.7, §7.9)
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """REFRESH_TOKEN_AUTH (and its older name REFRESH_TOKEN): new ID and access tokens for a refresh token.
-No trigger but PreTokenGeneration runs. (docs/cognito-behaviour.md §8)"""
+No trigger but PreTokenGeneration runs. (docs/cognito-behaviour.md §7.10)"""
 
 from __future__ import annotations
 

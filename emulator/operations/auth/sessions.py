@@ -1,7 +1,7 @@
 """The state a sign-in carries from one call to the next: single-use, expiring, bound to pool, client and user.
 
 The client holds only the session's token (`Session`, or for SRP the `SECRET_BLOCK`); the state stays in the store.
-(docs/cognito-behaviour.md §7)
+(docs/cognito-behaviour.md §7.3)
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def open_session(services: Services, client: dict, session: AuthSession) -> str:
 def take_session(services: Services, pool: dict, client: dict, token: str | None) -> AuthSession:
     """The session the token names; it is gone afterwards, whatever happens next."""
     if not token:
-        # Wording undocumented (docs/cognito-behaviour.md §7).
+        # Wording undocumented (docs/cognito-behaviour.md §7.3).
         raise errors.InvalidParameterException("Missing required parameter Session")
     stored = services.store.take_auth_session(token)
     if stored is None or stored["pool_id"] != pool["Id"] or stored["client_id"] != client["ClientId"]:

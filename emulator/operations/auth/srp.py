@@ -2,7 +2,7 @@
 
 The client sends SRP_A; the answer is PASSWORD_VERIFIER with the salt, SRP_B and a SECRET_BLOCK; the client proves
 it knows the password with PASSWORD_CLAIM_SIGNATURE. The SECRET_BLOCK is the token of the stored session, so a
-client that sends no Session back (pycognito) still finds its sign-in. (docs/cognito-behaviour.md §7)
+client that sends no Session back (pycognito) still finds its sign-in. (docs/cognito-behaviour.md §7.6)
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def challenge(call: AuthCall, user: dict, srp_a: str, flow: str, rounds: list | 
     try:
         a_value = int(srp_a, 16)
     except ValueError:
-        # Wording undocumented (docs/cognito-behaviour.md §7).
+        # Wording undocumented (docs/cognito-behaviour.md §7.6).
         raise errors.InvalidParameterException("SRP_A is not a hexadecimal number.") from None
     stored = user.get("Password")
     if a_value % passwords.N == 0 or stored is None:

@@ -2,7 +2,7 @@
 
 Request: userAttributes (with cognito:user_status), challengeName, session, clientMetadata, userNotFound when the
 client hides user existence. Response: publicChallengeParameters (to the client), privateChallengeParameters (to
-VerifyAuthChallengeResponse only), challengeMetadata (to later rounds' triggers only). (docs/cognito-behaviour.md §6)
+VerifyAuthChallengeResponse only), challengeMetadata (to later rounds' triggers only). (docs/cognito-behaviour.md §6.3)
 """
 
 from __future__ import annotations

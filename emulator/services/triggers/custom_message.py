@@ -3,7 +3,7 @@
 Sources: CustomMessage_SignUp, _ResendCode, _UpdateUserAttribute, _AdminCreateUser (and, later, _ForgotPassword,
 _VerifyUserAttribute, _Authentication). Request: userAttributes, codeParameter (the placeholder the message must
 contain), usernameParameter, clientMetadata. Response: smsMessage, emailMessage, emailSubject; one left null keeps
-the pool's own template. (docs/cognito-behaviour.md §6)
+the pool's own template. (docs/cognito-behaviour.md §6.3)
 """
 
 from __future__ import annotations

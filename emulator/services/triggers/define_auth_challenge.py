@@ -3,7 +3,7 @@
 
 Request: userAttributes (with cognito:user_status), session (the rounds so far, oldest first: challengeName,
 challengeResult, challengeMetadata), clientMetadata, userNotFound when the client hides user existence.
-Response: challengeName, issueTokens, failAuthentication. (docs/cognito-behaviour.md §6, §7)
+Response: challengeName, issueTokens, failAuthentication. (docs/cognito-behaviour.md §6.3, §7.4)
 """
 
 from __future__ import annotations

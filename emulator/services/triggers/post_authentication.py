@@ -1,7 +1,7 @@
 """PostAuthentication: after a sign-in succeeded, before tokens (PostAuthentication_Authentication).
 
 Request: userAttributes (with cognito:user_status), newDeviceUsed, clientMetadata. Its response is not read;
-a function that raises fails the sign-in. (docs/cognito-behaviour.md §6)
+a function that raises fails the sign-in. (docs/cognito-behaviour.md §6.3)
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """PostConfirmation: after a user is confirmed (PostConfirmation_ConfirmSignUp; SignUp when PreSignUp
 auto-confirms; AdminConfirmSignUp). Request: userAttributes, clientMetadata. Its response is not read.
-(docs/cognito-behaviour.md §6)
+(docs/cognito-behaviour.md §6.3)
 """
 
 from __future__ import annotations

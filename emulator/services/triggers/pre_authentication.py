@@ -2,7 +2,7 @@
 
 Request: userAttributes (with cognito:user_status), validationData and clientMetadata (both the call's
 ClientMetadata), userNotFound when the client hides user existence. A function that raises refuses the sign-in.
-(docs/cognito-behaviour.md §6)
+(docs/cognito-behaviour.md §6.3)
 """
 
 from __future__ import annotations
@@ -23,5 +23,5 @@ def pre_authentication(triggers: TriggerRunner, pool: dict, *, username: str, us
                         empty_response=EMPTY_RESPONSE)
     except errors.UserLambdaValidationException as error:
         # Recent reports of real AWS show NotAuthorizedException carrying the trigger's message (older ones
-        # UserLambdaValidationException); docs/cognito-behaviour.md §6 says which was chosen.
+        # UserLambdaValidationException); docs/cognito-behaviour.md §6.7 says which was chosen.
         raise errors.NotAuthorizedException(error.message) from None

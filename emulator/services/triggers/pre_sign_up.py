@@ -1,7 +1,7 @@
 """PreSignUp: before a user is created, by SignUp (PreSignUp_SignUp) or AdminCreateUser (PreSignUp_AdminCreateUser).
 
 Request: userAttributes, validationData, clientMetadata. Response: autoConfirmUser, autoVerifyPhone, autoVerifyEmail.
-(docs/cognito-behaviour.md §6)
+(docs/cognito-behaviour.md §6.3, §4.2)
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ scopes). Sources: TokenGeneration_Authentication, _NewPasswordChallenge, _Refres
 Wired by LambdaConfig.PreTokenGenerationConfig {LambdaArn, LambdaVersion} or, for V1_0, LambdaConfig.PreTokenGeneration.
 Request: userAttributes, groupConfiguration, clientMetadata, and from V2_0 scopes. Response: V1_0
 claimsOverrideDetails (ID token only); V2_0 and later claimsAndScopeOverrideDetails (idTokenGeneration,
-accessTokenGeneration with scopesToAdd / scopesToSuppress). (docs/cognito-behaviour.md §6, §8)
+accessTokenGeneration with scopesToAdd / scopesToSuppress). (docs/cognito-behaviour.md §6.3, §8.5)
 """
 
 from __future__ import annotations

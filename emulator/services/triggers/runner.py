@@ -35,7 +35,7 @@ class TriggerRunner:
 
         A trigger that is not wired answers `empty_response`, as a function that returns the event unchanged
         would: Cognito goes on as without it. The custom auth triggers have no such default: `required` makes
-        an unwired one Cognito's "not configured" error (docs/cognito-behaviour.md §6).
+        an unwired one Cognito's "not configured" error (docs/cognito-behaviour.md §6.9).
         A raising function → UserLambdaValidationException "<trigger> failed with error <message>.";
         output that is not an event → InvalidLambdaResponseException; a function that cannot be found or
         imported → UnexpectedLambdaException.

@@ -2,7 +2,7 @@
 
 Request: userAttributes (with cognito:user_status), privateChallengeParameters (from CreateAuthChallenge),
 challengeAnswer, clientMetadata, userNotFound when the client hides user existence. Response: answerCorrect, which
-must be a boolean. (docs/cognito-behaviour.md §6)
+must be a boolean. (docs/cognito-behaviour.md §6.3)
 """
 
 from __future__ import annotations
