@@ -30,7 +30,8 @@ def create_app(settings: Settings | None = None, *, seed_config: dict | None = N
     config = seed_config if seed_config is not None else seed.load(settings.config)
     config = seed.with_placeholders(config, settings.region, settings.account_id)
     store = Store.open(settings.data)
-    clock = Clock(offset=store.get_meta("clock_offset", 0.0))
+    clock = Clock(offset=store.get_meta("clock_offset", 0.0),
+                  on_change=lambda offset: store.set_meta("clock_offset", offset))  # kept across restarts
     functions = FunctionRegistry(
         settings.region, settings.account_id, endpoint=lambda: settings.base_url, clock=clock.now,
         recorder=lambda record: store.insert_trigger_invocation(record.get("pool_id"), record.get("username"), record),

@@ -11,6 +11,7 @@ import sys
 from emulator import seed
 from emulator.app import create_app, services_of
 from emulator.server import Server
+from emulator.services.store import DataDirectoryError
 from emulator.settings import DEFAULT_PORT, Settings
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -48,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         app = create_app(settings, seed_config={} if args.no_seed else None)
         server = Server(app, settings.host, settings.port)
-    except seed.SeedError as error:
+    except (seed.SeedError, DataDirectoryError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except OSError as error:

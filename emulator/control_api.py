@@ -53,7 +53,14 @@ def advance_clock():
         return bad_request("seconds must be a finite number >= 0: the emulator clock only moves forward.")
     services = current_services()
     services.clock.advance(seconds)
-    services.store.set_meta("clock_offset", services.clock.offset)  # survives a restart
+    return jsonify(_clock_state(services))
+
+
+@control_api.delete("/clock")
+def reset_clock():
+    """Emulator time back to this machine's time (the offset, kept with the data directory, back to 0)."""
+    services = current_services()
+    services.clock.reset()
     return jsonify(_clock_state(services))
 
 

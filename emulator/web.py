@@ -162,9 +162,13 @@ def advance_clock():
         abort(400, "seconds must be a number")
     if not 0 <= seconds <= 10 * 365 * 86400:
         abort(400, "seconds must be between 0 and ten years")
-    services = current_services()
-    services.clock.advance(seconds)
-    services.store.set_meta("clock_offset", services.clock.offset)
+    current_services().clock.advance(seconds)
+    return redirect(url_for("web.clock"), code=303)
+
+
+@web.post("/clock/reset")
+def reset_clock():
+    current_services().clock.reset()
     return redirect(url_for("web.clock"), code=303)
 
 

@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 
 import pytest
 import requests
@@ -53,6 +54,25 @@ def test_health_and_clock(emulator):
     assert after["offset_seconds"] == before["offset_seconds"] + 3600
     assert after["now"] - before["now"] >= 3600
     assert requests.post(f"{emulator.url}/_emulator/clock?seconds=60", timeout=5).json()["offset_seconds"] == 3660
+
+
+def test_clock_resets_and_its_offset_outlives_a_restart(tmp_path):
+    data = str(tmp_path / "data")
+    with EmbeddedEmulator(Settings(data=data, port=0)) as first:
+        requests.post(f"{first.url}/_emulator/clock", json={"seconds": 7200}, timeout=5).raise_for_status()
+    with EmbeddedEmulator(Settings(data=data, port=0)) as second:
+        assert requests.get(f"{second.url}/_emulator/clock", timeout=5).json()["offset_seconds"] == 7200
+        reset = requests.delete(f"{second.url}/_emulator/clock", timeout=5)
+        assert reset.status_code == 200 and reset.json()["offset_seconds"] == 0
+        assert abs(reset.json()["now"] - time.time()) < 5
+    with EmbeddedEmulator(Settings(data=data, port=0)) as third:
+        assert third.services.clock.offset == 0
+
+
+def test_the_pytest_plugin_starts_each_test_at_wall_clock_time(request):
+    session = request.getfixturevalue("cognito_emulator_session")
+    session.services.clock.advance(3600)
+    assert request.getfixturevalue("cognito_emulator").services.clock.offset == 0
 
 
 @pytest.mark.parametrize("body", [{"seconds": -5}, {"seconds": "soon"}, {}, {"seconds": float("inf")}])
@@ -148,3 +168,19 @@ def test_aws_cli_with_endpoint_url_and_environment(spawn):
                              capture_output=True, text=True, env=env, timeout=60)
     assert failing.returncode != 0
     assert "ResourceNotFoundException" in failing.stderr
+
+
+@pytest.mark.parametrize("where, says", [
+    ("a-file", "is a file, not a directory"),
+    ("/sys/kernel", "cannot open /sys/kernel/emulator.sqlite3 for writing"),  # exists, not writable even for root
+    ("/proc/1/no-such-dir", "cannot make the directory"),
+])
+def test_an_unusable_data_directory_is_a_clear_error(tmp_path, where, says):
+    if where == "a-file":
+        where = str(tmp_path / "a-file")
+        open(where, "w").close()
+    result = subprocess.run([sys.executable, "-m", "emulator", "--port", "0", "--data", where],
+                            cwd=ROOT, capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"error: --data {where}") and says in result.stderr
+    assert "Traceback" not in result.stderr

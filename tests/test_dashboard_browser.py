@@ -94,9 +94,28 @@ def test_pools_page_has_copyable_configuration(page, emulator):
 
 def test_clock_page_advances_time(page, emulator):
     page.goto(f"{emulator.url}/clock")
-    page.click("text=+1 hour (tokens expire)")
+    page.click("text=+1 hour (tokens expire)")  # the fixture's page accepts the confirmation
     assert page.locator("#offset").inner_text() == "1 hour"
     assert emulator.services.clock.offset == 3600
+
+
+def test_clock_buttons_ask_first_and_reset_moves_time_back(browser, emulator):
+    page = browser.new_context().new_page()  # without the fixture's page, which accepts every dialog
+    page.goto(f"{emulator.url}/clock")
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.click("text=+1 day (codes expire)")
+    page.wait_for_timeout(200)
+    assert questions and "forward" in questions[0]
+    assert emulator.services.clock.offset == 0  # dismissed: nothing moved
+    emulator.services.clock.advance(86400)
+    page.reload()
+    assert page.locator("#offset").inner_text() == "1 day"
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.click("#reset-clock")
+    assert page.locator("#offset").inner_text() == "0 seconds"
+    assert emulator.services.clock.offset == 0
 
 
 def test_pages_fit_a_phone_and_screenshots(browser, emulator, cognito):

@@ -236,3 +236,27 @@ def output_problems(shape: Shape | None, value: Any, path: str = "") -> list[str
     if kind == "string" and shape.enum and value not in shape.enum:
         return [f"{where}: {value!r} is not one of {shape.enum}"]
     return []
+
+
+def unknown_members(shape: Shape | None, value: Any, path: str,
+                    known_extra: tuple[str, ...] = ()) -> list[tuple[str, list[str]]]:
+    """Members `value` has that `shape` does not know, anywhere inside it: (path, the known names) for each.
+    AWS drops such members from a request; a configuration file must not, since a typo there would go unnoticed.
+    `known_extra` names members allowed at the top besides the shape's own."""
+    found: list[tuple[str, list[str]]] = []
+    if shape is None:
+        return found
+    if shape.type_name == "structure" and isinstance(value, dict):
+        known = [*shape.members, *known_extra]
+        for name, item in value.items():
+            if name in shape.members:
+                found += unknown_members(shape.members[name], item, f"{path}.{name}")
+            elif name not in known_extra:
+                found.append((f"{path}.{name}", known))
+    elif shape.type_name == "list" and isinstance(value, list):
+        for index, item in enumerate(value):
+            found += unknown_members(shape.member, item, f"{path}[{index}]")
+    elif shape.type_name == "map" and isinstance(value, dict):
+        for key, item in value.items():
+            found += unknown_members(shape.value, item, f"{path}.{key}")
+    return found

@@ -137,6 +137,10 @@ class StoreError(Exception):
     pass
 
 
+class DataDirectoryError(StoreError):
+    """The data directory cannot hold the database; the message says why, naming the path."""
+
+
 class UsernameTaken(StoreError):
     pass
 
@@ -171,11 +175,22 @@ class Store:
 
     @classmethod
     def open(cls, data: str) -> "Store":
-        """Open the store for a data directory, or an in-memory one for ":memory:"."""
+        """Open the store for a data directory (made if missing), or an in-memory one for ":memory:"."""
         if data == ":memory:":
             return cls(":memory:")
-        os.makedirs(data, exist_ok=True)
-        return cls(os.path.join(data, DB_FILENAME))
+        if os.path.exists(data) and not os.path.isdir(data):
+            raise DataDirectoryError(f"--data {data} is a file, not a directory: give a directory (it is made if "
+                                     "missing) or ':memory:'")
+        try:
+            os.makedirs(data, exist_ok=True)
+        except OSError as error:
+            raise DataDirectoryError(f"--data {data}: cannot make the directory ({error.strerror})") from None
+        database = os.path.join(data, DB_FILENAME)
+        try:
+            return cls(database)
+        except sqlite3.Error as error:
+            raise DataDirectoryError(f"--data {data}: cannot open {database} for writing ({error}); check that the "
+                                     "directory is writable, or use --data ':memory:'") from None
 
     def close(self) -> None:
         with self._lock:
