@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
@@ -14,7 +16,7 @@ from emulator.protocol.api import CognitoCalls, cognito_api
 from emulator.protocol.dispatch import EXTENSION, Dispatcher
 from emulator.services import Services, lambda_env
 from emulator.services.clock import Clock
-from emulator.services.functions import FunctionRegistry
+from emulator.services.functions import FunctionImportError, FunctionRegistry, add_search_path
 from emulator.services.messages import Outbox
 from emulator.services.store import Store
 from emulator.services.tokens import TokenSigner
@@ -28,6 +30,7 @@ def create_app(settings: Settings | None = None, *, seed_config: dict | None = N
     settings = settings or Settings()
     lambda_env.install()  # before anything snapshots os.environ, so functions see their own variables
     config = seed_config if seed_config is not None else seed.load(settings.config)
+    seed.check_keys(config)
     config = seed.with_placeholders(config, settings.region, settings.account_id)
     store = Store.open(settings.data)
     clock = Clock(offset=store.get_meta("clock_offset", 0.0),
@@ -36,7 +39,13 @@ def create_app(settings: Settings | None = None, *, seed_config: dict | None = N
         settings.region, settings.account_id, endpoint=lambda: settings.base_url, clock=clock.now,
         recorder=lambda record: store.insert_trigger_invocation(record.get("pool_id"), record.get("username"), record),
     )
+    if settings.config:
+        add_search_path(os.path.dirname(os.path.abspath(settings.config)))
     functions.load(config.get("functions", {}))
+    try:
+        functions.resolve_all()
+    except FunctionImportError as error:
+        raise seed.SeedError(str(error)) from None
     services = Services(store=store, clock=clock, settings=settings, functions=functions,
                         triggers=Triggers(functions), outbox=Outbox(store, clock),
                         tokens=TokenSigner(store, lambda: settings.base_url))

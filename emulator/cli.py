@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import secrets
 import signal
@@ -29,6 +30,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--public-url", default=None, help="base URL clients use, if not http://HOST:PORT")
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"],
                         help="INFO logs one line per request; WARNING only problems")
+    parser.add_argument("--check-config", action="store_true",
+                        help="check the configuration (keys, values, handlers) the way a start would, then exit: "
+                             "0 if it would start, 2 with the reasons if not")
     parser.add_argument("--insecure", action="store_true",
                         help="bound beyond loopback, do not require the control token for the emulator's own writes")
     return parser.parse_args(argv)
@@ -46,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
               "Use it only on a network you trust.", file=sys.stderr)
         if not args.insecure:
             settings.control_token = secrets.token_urlsafe(18)
+    if args.check_config:
+        return check_config(settings, args.no_seed)
     try:
         app = create_app(settings, seed_config={} if args.no_seed else None)
         server = Server(app, settings.host, settings.port)
@@ -67,6 +73,21 @@ def main(argv: list[str] | None = None) -> int:
         server.close()
         services_of(app).store.close()
         logging.getLogger("emulator").info("stopped")
+    return 0
+
+
+def check_config(settings: Settings, no_seed: bool) -> int:
+    """Everything a start does with the configuration, on a throw-away in-memory store, without listening."""
+    try:
+        app = create_app(dataclasses.replace(settings, data=":memory:"), seed_config={} if no_seed else None)
+    except seed.SeedError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    seeded = app.extensions["cognito_emulator_seeded"]
+    functions = services_of(app).functions.names()
+    print(f"configuration {settings.config or '(the shipped default)'} is valid: {len(seeded)} user pool(s), "
+          f"{sum(len(pool.clients) for pool in seeded)} app client(s), {len(functions)} function(s)")
+    services_of(app).store.close()
     return 0
 
 

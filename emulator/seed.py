@@ -18,6 +18,7 @@ never touched.
 
 from __future__ import annotations
 
+import difflib
 import json
 import logging
 from dataclasses import dataclass, field
@@ -27,9 +28,16 @@ from emulator import errors
 from emulator.operations.user_pool_clients import updated_client
 from emulator.operations.user_pools import updated_pool
 from emulator.protocol.dispatch import Dispatcher
+from emulator.protocol.model import operation_model
+from emulator.protocol.validation import unknown_members
 from emulator.services import ids
 
 log = logging.getLogger("emulator.seed")
+
+TOP_LEVEL_KEYS = ("functions", "user_pools")
+FUNCTION_KEYS = ("handler", "environment")
+POOL_KEYS = ("Id", "Clients")  # beside CreateUserPool's members
+CLIENT_KEYS = ("ClientId",)  # beside CreateUserPoolClient's members
 
 
 class SeedError(Exception):
@@ -57,6 +65,34 @@ def load(path: str | None) -> dict:
             or not isinstance(config.get("functions", {}), dict)):
         raise SeedError(f'{path}: expected {{"functions": {{...}}, "user_pools": [...]}}')
     return config
+
+
+def check_keys(config: dict) -> None:
+    """Every key must mean something: a misspelt one (`UsernameAtributes`) stops the start, naming its path and the
+    nearest valid name, instead of being dropped as AWS drops unknown request members."""
+    problems = [(name, list(TOP_LEVEL_KEYS)) for name in config if name not in TOP_LEVEL_KEYS]
+    for name, declaration in (config.get("functions") or {}).items():
+        if isinstance(declaration, dict):
+            problems += [(f"functions.{name}.{key}", list(FUNCTION_KEYS)) for key in declaration
+                         if key not in FUNCTION_KEYS]
+    pool_shape = operation_model("CreateUserPool").input_shape
+    client_shape = operation_model("CreateUserPoolClient").input_shape
+    for index, pool in enumerate(config.get("user_pools") or []):
+        if not isinstance(pool, dict):
+            continue
+        problems += unknown_members(pool_shape, pool, f"user_pools[{index}]", POOL_KEYS)
+        for client_index, client in enumerate(pool.get("Clients") or []):
+            problems += unknown_members(client_shape, client, f"user_pools[{index}].Clients[{client_index}]",
+                                        CLIENT_KEYS)
+    if problems:
+        raise SeedError("\n".join(_unknown_key(path, known) for path, known in problems))
+
+
+def _unknown_key(path: str, known: list[str]) -> str:
+    name = path.rpartition(".")[2]
+    nearest = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    hint = f"did you mean {nearest[0]}?" if nearest else f"known here: {', '.join(sorted(known))}"
+    return f"unknown key {path}: {hint}"
 
 
 def with_placeholders(config, region: str, account_id: str):

@@ -184,3 +184,73 @@ def test_an_unusable_data_directory_is_a_clear_error(tmp_path, where, says):
     assert result.returncode == 2
     assert result.stderr.startswith(f"error: --data {where}") and says in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_readme_shows_the_shipped_configuration():
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as handle:
+        readme = handle.read()
+    block = readme.split("<!-- shipped-config -->\n```json\n", 1)[1].split("\n```", 1)[0]
+    with open(os.path.join(ROOT, "emulator", "default_config.json"), encoding="utf-8") as handle:
+        assert json.loads(block) == json.load(handle)
+
+
+STRICT_CASES = [
+    ({"userpools": []}, "unknown key userpools: did you mean user_pools?"),
+    ({"user_pools": [{"PoolName": "p", "UsernameAtributes": ["phone_number"]}]},
+     "unknown key user_pools[0].UsernameAtributes: did you mean UsernameAttributes?"),
+    ({"user_pools": [{"PoolName": "p", "LambdaConfig": {"PreSignup": "f"}}]},
+     "unknown key user_pools[0].LambdaConfig.PreSignup: did you mean PreSignUp?"),
+    ({"user_pools": [{"PoolName": "p", "Clients": [{"ClientName": "c", "ExplicitAuthFlow": ["ALLOW_CUSTOM_AUTH"]}]}]},
+     "unknown key user_pools[0].Clients[0].ExplicitAuthFlow: did you mean ExplicitAuthFlows?"),
+    ({"functions": {"f": {"handler": "tests.handlers.auto_confirm", "enviroment": {}}}},
+     "unknown key functions.f.enviroment: did you mean environment?"),
+]
+
+
+@pytest.mark.parametrize("config, says", STRICT_CASES)
+def test_unknown_configuration_keys_stop_the_start(tmp_path, config, says):
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(config))
+    for extra in ([], ["--check-config"]):
+        result = subprocess.run([sys.executable, "-m", "emulator", "--port", "0", "--data", ":memory:",
+                                 "--config", str(path), *extra], cwd=ROOT, capture_output=True, text=True, timeout=30)
+        assert result.returncode == 2, result.stdout
+        assert says in result.stderr
+
+
+def test_check_config_passes_a_valid_file_without_listening():
+    result = subprocess.run([sys.executable, "-m", "emulator", "--check-config"], cwd=ROOT, capture_output=True,
+                            text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert "is valid: 1 user pool(s), 1 app client(s), 4 function(s)" in result.stdout
+    assert "listening" not in result.stdout
+
+
+def test_a_handler_that_cannot_be_imported_stops_the_start(tmp_path):
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps({"functions": {"pre-sign-up": {"handler": "myapp.triggers.pre_sign_up"}}}))
+    result = subprocess.run([sys.executable, "-m", "emulator", "--port", "0", "--data", ":memory:",
+                             "--config", str(path)], cwd=ROOT, capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2
+    assert ('function "pre-sign-up": cannot import myapp.triggers.pre_sign_up: No module named \'myapp\'. Handlers '
+            "are imported from the configuration file's directory and the Python path (" + str(tmp_path)
+            in result.stderr)
+
+
+def test_handlers_are_found_beside_the_configuration_file(tmp_path, spawn):
+    (tmp_path / "myhooks.py").write_text(
+        "def pre_sign_up(event, context):\n    event['response']['autoConfirmUser'] = True\n    return event\n")
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps({
+        "functions": {"pre-sign-up": {"handler": "myhooks.pre_sign_up"}},
+        "user_pools": [{"PoolName": "hooks",
+                        "LambdaConfig": {"PreSignUp": "arn:aws:lambda:{region}:{account_id}:function:pre-sign-up"},
+                        "Clients": [{"ClientId": "hooksclient000000000000001", "ClientName": "web"}]}],
+    }))
+    process = spawn("--data", ":memory:", "--config", str(path)).wait_ready()  # started in the repository, not tmp_path
+    try:
+        answer = client_for_url(process.url).sign_up(ClientId="hooksclient000000000000001", Username="asha",
+                                                     Password="Passw0rd!x")
+        assert answer["UserConfirmed"] is True
+    finally:
+        process.stop()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import importlib
+import os
 import sys
 import time
 import traceback
@@ -49,7 +50,7 @@ class LambdaFunction:
                 module_name, _, attribute = self.handler.rpartition(".")
                 try:
                     self._resolved = getattr(importlib.import_module(module_name), attribute)
-                except (ImportError, AttributeError, ValueError) as error:
+                except Exception as error:  # not found, or the module itself fails as it is imported
                     raise FunctionImportError(f"cannot import {self.handler}: {error}") from error
         return self._resolved
 
@@ -71,6 +72,21 @@ class LambdaContext:
 
     def get_remaining_time_in_millis(self) -> int:
         return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+def add_search_path(directory: str) -> None:
+    """Let handlers be imported from `directory` (the configuration file's), as from the current directory."""
+    directory = os.path.abspath(directory)
+    if directory not in sys.path:
+        sys.path.insert(0, directory)
+
+
+def _search_path() -> list[str]:
+    """Where handlers are looked for, as a person would name it: directories, then installed packages."""
+    shown = [os.path.abspath(entry or ".") for entry in sys.path
+             if not entry.endswith((".zip", "site-packages", "dist-packages")) and "/lib/python" not in entry
+             and "__editable__" not in entry]
+    return [*dict.fromkeys(shown), "installed packages"]
 
 
 def function_arn(region: str, account_id: str, name: str) -> str:
@@ -111,6 +127,16 @@ class FunctionRegistry:
             if isinstance(declaration, str):
                 declaration = {"handler": declaration}
             self.register(name, declaration["handler"], declaration.get("environment"))
+
+    def resolve_all(self) -> None:
+        """Import every registered handler now, so a missing one is found at start, not by a client later."""
+        for function in self._functions.values():
+            try:
+                function.resolve()
+            except FunctionImportError as error:
+                raise FunctionImportError(
+                    f'function "{function.name}": {error}. Handlers are imported from the configuration file\'s '
+                    f"directory and the Python path ({', '.join(_search_path())})") from None
 
     def get(self, reference: str) -> LambdaFunction:
         name = function_name(reference)
