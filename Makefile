@@ -28,7 +28,7 @@ test: $(VENV)/.installed-test
 
 # Start an emulator, tell every scenario against it step by step, stop it.
 demo: $(VENV)/.installed-run
-	$(BIN)/python -m scenarios --demo
+	$(BIN)/python -m emulator.scenarios --demo
 
 $(VENV)/.installed-bench: pyproject.toml bench/package-lock.json | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[bench]'

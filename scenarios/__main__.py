@@ -1,4 +1,4 @@
-"""`python -m scenarios [NAME ...] --endpoint URL`: run scenarios against a running emulator.
+"""`python -m emulator.scenarios [NAME ...] --endpoint URL`: run scenarios against a running emulator.
 
 `--demo` starts an emulator of its own (in memory, on a free port), runs them, and stops it.
 """
@@ -14,15 +14,15 @@ import time
 
 import requests
 
-import scenarios.stories  # noqa: F401  (registers the scenarios)
-from scenarios.app import Emulator
-from scenarios.story import SCENARIOS, Printer, run_scenario
+from . import stories  # noqa: F401  (registers the scenarios)
+from .app import Emulator
+from .story import SCENARIOS, Printer, run_scenario
 
 DEFAULT_ENDPOINT = os.environ.get("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", "http://127.0.0.1:9229")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m scenarios", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m emulator.scenarios", description=__doc__.split("\n")[0])
     parser.add_argument("names", nargs="*", metavar="NAME", help="scenarios to run (default: all)")
     parser.add_argument("--endpoint", default=DEFAULT_ENDPOINT, help=f"the emulator (default {DEFAULT_ENDPOINT})")
     parser.add_argument("--list", action="store_true", help="list the scenarios and exit")

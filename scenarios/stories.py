@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from scenarios.story import Story, scenario
+from .story import Story, scenario
 
 INCORRECT = "Incorrect username or password."
 

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, TextIO
 
-from scenarios.app import Emulator, error_of
+from .app import Emulator, error_of
 
 
 class StepFailed(AssertionError):

@@ -254,3 +254,15 @@ def test_handlers_are_found_beside_the_configuration_file(tmp_path, spawn):
         assert answer["UserConfirmed"] is True
     finally:
         process.stop()
+
+
+def test_an_apps_own_triggers_package_does_not_shadow_the_shipped_handlers(tmp_path):
+    """The shipped handlers are emulator.triggers when installed: an app's `triggers` package beside it is its own."""
+    (tmp_path / "triggers").mkdir()
+    (tmp_path / "triggers" / "__init__.py").write_text("")
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "scenarios" / "__init__.py").write_text("")
+    result = subprocess.run([sys.executable, "-m", "emulator", "--check-config"], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert "4 function(s)" in result.stdout

@@ -47,7 +47,7 @@ def run_pytest(project, python, *args):
 
 def test_the_readme_example_passes_in_a_fresh_project(fresh_project):
     project, python = fresh_project
-    where = subprocess.run([python, "-c", "import emulator, triggers, scenarios; print(emulator.__file__)"],
+    where = subprocess.run([python, "-c", "import emulator, emulator.triggers, emulator.scenarios; print(emulator.__file__)"],
                            cwd=project, capture_output=True, text=True, timeout=60)
     assert "site-packages" in where.stdout, where.stderr  # the installed wheel, not this checkout
     result = run_pytest(project, python)

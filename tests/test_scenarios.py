@@ -5,10 +5,10 @@ import sys
 
 import pytest
 
-import scenarios.stories  # noqa: F401  (registers the scenarios)
+import emulator.scenarios.stories  # noqa: F401  (registers the scenarios)
 from emulator.embedded import EmbeddedEmulator
-from scenarios.app import Emulator
-from scenarios.story import SCENARIOS, run_scenario
+from emulator.scenarios.app import Emulator
+from emulator.scenarios.story import SCENARIOS, run_scenario
 from tests.conftest import ROOT
 
 
@@ -26,7 +26,7 @@ def test_scenario(live, name):
 
 
 def run_cli(*args):
-    return subprocess.run([sys.executable, "-m", "scenarios", *args], cwd=ROOT, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "emulator.scenarios", *args], cwd=ROOT, capture_output=True, text=True,
                           timeout=120)
 
 
@@ -49,7 +49,7 @@ def test_cli_failure_says_what_was_expected(live):
         result = run_cli("returning-user", "--endpoint", live.url)
     finally:
         live.services.functions.register("verify-auth-challenge-response",
-                                         "triggers.verify_auth_challenge_response.handler")
+                                         "emulator.triggers.verify_auth_challenge_response.handler")
     assert result.returncode == 1
     assert "0 passed, 1 failed" in result.stdout
     assert "✗ answer the challenge with it" in result.stdout

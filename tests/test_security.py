@@ -5,7 +5,7 @@ import hmac
 from emulator.operations import verification
 from tests.auth_helpers import CLIENT, PASSWORD, confirmed_user, latest_code, start_otp
 from tests.conftest import error_of
-from triggers import create_auth_challenge, verify_auth_challenge_response
+from emulator.triggers import create_auth_challenge, verify_auth_challenge_response
 
 
 def test_confirmation_codes_come_from_secrets(emulator, cognito, monkeypatch):

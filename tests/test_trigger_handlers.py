@@ -2,7 +2,7 @@
 
 import pytest
 
-from triggers import create_auth_challenge, define_auth_challenge, signup_limbo_check, verify_auth_challenge_response
+from emulator.triggers import create_auth_challenge, define_auth_challenge, signup_limbo_check, verify_auth_challenge_response
 
 
 def define(session):

@@ -11,7 +11,7 @@ Environment: OTP_MESSAGE, the text with {code} in it (default "Your sign-in code
 import os
 import secrets
 
-from triggers.clients import client
+from .clients import client
 
 CODE_PREFIX = "CODE-"
 

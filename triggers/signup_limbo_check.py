@@ -14,7 +14,7 @@ cognito-idp:AdminDeleteUser on the pool).
 import os
 import re
 
-from triggers.clients import client
+from .clients import client
 
 PHONE_NUMBER = re.compile(r"\+[1-9][0-9]{1,14}")
 

@@ -2,7 +2,7 @@
 
 Functions are declared in the configuration:
 
-    "functions": {"define-auth-challenge": {"handler": "triggers.define_auth_challenge.handler",
+    "functions": {"define-auth-challenge": {"handler": "emulator.triggers.define_auth_challenge.handler",
                                              "environment": {"KEY": "value"}}}
 
 A pool's LambdaConfig names them by ARN (`arn:aws:lambda:<region>:<account>:function:<name>`)
