@@ -56,6 +56,12 @@ def same_origin_posts():
             abort(403, "Cross-site form posts are refused.")
 
 
+@web.get("/favicon.ico")
+def favicon():
+    """Browsers ask every page for one; there is none, and the answer says so quietly."""
+    return "", 204
+
+
 @web.get("/")
 def inbox():
     return render_template("inbox.html", page_size=INBOX_PAGE_SIZE)

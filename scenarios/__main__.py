@@ -48,7 +48,8 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         results = [run_scenario(scenario, app, printer) for scenario in chosen]
         printer.summary(results)
-        print(f"SMS inbox: {args.endpoint}/   trigger trace: {args.endpoint}/_emulator/triggers")
+        if process is None:  # a --demo emulator is stopped below: its pages would be gone
+            print(f"SMS inbox: {args.endpoint}/   trigger trace: {args.endpoint}/trace")
         return 0 if all(result.passed for result in results) else 1
     finally:
         if process is not None:

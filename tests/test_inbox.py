@@ -87,3 +87,8 @@ def test_inbox_page_renders_text_safely(emulator):
     assert page.status_code == 200
     assert "<script>alert(1)</script>" not in page.text  # messages arrive as JSON, rendered with textContent
     assert "textContent" in page.text and "innerHTML" not in page.text
+
+
+def test_pages_answer_a_favicon_request_quietly(emulator):
+    answer = requests.get(f"{emulator.url}/favicon.ico", timeout=5)
+    assert answer.status_code == 204 and answer.content == b""

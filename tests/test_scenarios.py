@@ -37,6 +37,14 @@ def test_cli_runs_chosen_scenarios_and_summarises(live):
     assert "2 passed, 0 failed" in lines
     assert any(line.startswith("new-user: ") for line in lines)
     assert any("✓ sign in with the generated password" in line and line.rstrip().endswith("ms") for line in lines)
+    assert f"SMS inbox: {live.url}/   trigger trace: {live.url}/trace" in lines
+
+
+def test_demo_does_not_end_with_links_to_the_emulator_it_stopped():
+    result = run_cli("--demo", "new-user")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 passed, 0 failed" in result.stdout
+    assert "SMS inbox:" not in result.stdout
 
 
 def test_cli_failure_says_what_was_expected(live):
