@@ -103,11 +103,22 @@ def user_action(pool_id: str, username: str, action: str):
 
 @web.get("/trace")
 def trace():
-    username = request.args.get("username") or None
-    invocations = current_services().store.list_trigger_invocations(username, latest=TRACE_PAGE_SIZE)
+    username = (request.args.get("username") or "").strip() or None
+    names = _usernames_for(username) if username else None
+    invocations = current_services().store.list_trigger_invocations(names, latest=TRACE_PAGE_SIZE)
     for call in invocations:
         call["when"] = _when(call["started_at"]) if call.get("started_at") else ""
     return render_template("trace.html", invocations=list(reversed(invocations)), username=username)
+
+
+def _usernames_for(given: str) -> list[str]:
+    """The event userNames a trace filter means: the value itself, and the username of every user whose phone
+    number or email it is (a phone-number pool's usernames are UUIDs nobody types)."""
+    store, names = current_services().store, {given}
+    for pool in _all_pools():
+        for attribute in ("phone_number", "email"):
+            names.update(user["Username"] for user in store.find_users(pool["Id"], attribute, given))
+    return sorted(names)
 
 
 @web.get("/pools")

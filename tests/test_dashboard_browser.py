@@ -80,6 +80,23 @@ def test_a_failed_invocation_shows_its_error(page, emulator, cognito):
     card = page.locator(".invocation").first
     assert card.locator(".outcome").inner_text() == "failed"
     assert card.locator(".error").inner_text() == "RuntimeError: define is down"
+    card.locator("summary").click()
+    stack = card.locator("pre.stack").inner_text()
+    assert stack.startswith("RuntimeError: define is down\nTraceback") or "raise RuntimeError" in stack
+    assert "\\n" not in stack and '["' not in stack  # lines, not a JSON array of strings
+
+
+def test_trace_filters_by_phone_number_and_says_when_nothing_matched(page, emulator, cognito):
+    confirmed_user(emulator, cognito, "+919722000007")
+    otp_sign_in(emulator, cognito, "+919722000007")
+    page.goto(f"{emulator.url}/trace")
+    page.fill("input[name=username]", "+919722000007")
+    page.click("text=Filter")
+    assert page.locator(".invocation").count() == 4
+    assert page.locator(".invocation code").first.inner_text() == username_of(cognito, "+919722000007")
+    page.goto(f"{emulator.url}/trace?username=%2B14155550999")
+    assert page.locator(".invocation").count() == 0
+    assert page.locator("main").inner_text().endswith("No function has run for +14155550999.")
 
 
 def test_pools_page_has_copyable_configuration(page, emulator):

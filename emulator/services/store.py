@@ -573,12 +573,14 @@ class Store:
                 db.execute("DELETE FROM trigger_invocations WHERE id <= ?", (new_id - KEPT_INVOCATIONS,))
             return new_id
 
-    def list_trigger_invocations(self, username: str | None = None, since: int = 0, latest: int | None = None
-                                 ) -> list[dict]:
+    def list_trigger_invocations(self, username: str | list[str] | None = None, since: int = 0,
+                                 latest: int | None = None) -> list[dict]:
+        """Invocations oldest first; `username` one event userName, or any of a list of them."""
         sql, args = "SELECT id, data FROM trigger_invocations WHERE id > ?", [since]
         if username is not None:
-            sql += " AND username = ?"
-            args.append(username)
+            names = [username] if isinstance(username, str) else list(username)
+            sql += f" AND username IN ({', '.join('?' * len(names))})"
+            args.extend(names)
         return [{"id": row["id"], **json.loads(row["data"])} for row in self._oldest_first(sql, args, latest)]
 
     def delete_trigger_invocations(self) -> int:
