@@ -1,7 +1,8 @@
 """Invoking a pool's trigger: the event envelope Cognito sends, and what Cognito makes of a failure.
 
-The modules beside this one build each trigger's `request` and read its `response`; this one only invokes.
-Callers never hold a store lock here: a trigger may call back into the emulator.
+The modules beside this one build each trigger's `request` and read its `response`; this one invokes, and holds
+the few helpers those modules share (the sign-in triggers' `userAttributes` and `userNotFound`, response field
+checks). Callers never hold a store lock here: a trigger may call back into the emulator.
 """
 
 from __future__ import annotations
