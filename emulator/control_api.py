@@ -97,29 +97,39 @@ def _listing_arguments(allowed: set[str]) -> tuple[int, int | None]:
     return since, latest
 
 
+def _contains(key: str) -> str | None:
+    """?contains= : part of a number or address. A number's spaces, dashes, dots and brackets are dropped, so
+    `98765 43210` finds +919876543210."""
+    value = (request.args.get("contains") or "").strip()
+    if key == "phone_number":
+        value = "".join(character for character in value if character not in " -.()")
+    return value or None
+
+
 @control_api.get("/<any(sms, email):inbox>")
 def list_inbox(inbox: str):
-    """Messages oldest first. ?<phone_number|email>= one destination; ?since=<id> only newer ones
-    (for polling); ?latest=N only the newest N."""
+    """Messages oldest first. ?<phone_number|email>= one destination; ?contains= destinations holding that
+    text; ?since=<id> only newer ones (for polling); ?latest=N only the newest N."""
     medium, key, view = INBOXES[inbox]
     try:
-        since, latest = _listing_arguments({key})
+        since, latest = _listing_arguments({key, "contains"})
     except ValueError as error:
         return bad_request(str(error))
     destination = _destination(request.args.get(key), key)
-    messages = current_services().store.list_messages(medium, destination, since, latest)
+    messages = current_services().store.list_messages(medium, destination, since, latest, _contains(key))
     return jsonify({"messages": [view(message) for message in messages]})
 
 
 @control_api.delete("/<any(sms, email):inbox>")
 def clear_inbox(inbox: str):
-    """Delete every message, or those of one destination."""
+    """Delete every message, or those of one destination (or of the destinations holding ?contains=)."""
     medium, key, _ = INBOXES[inbox]
     try:
-        _known_arguments({key})
+        _known_arguments({key, "contains"})
     except ValueError as error:
         return bad_request(str(error))
-    deleted = current_services().store.delete_messages(medium, _destination(request.args.get(key), key))
+    deleted = current_services().store.delete_messages(medium, _destination(request.args.get(key), key),
+                                                       _contains(key))
     return jsonify({"deleted": deleted})
 
 

@@ -101,14 +101,38 @@ def user_action(pool_id: str, username: str, action: str):
     return redirect(url_for("web.users", pool=pool_id), code=303)
 
 
-@web.get("/trace")
-def trace():
+def _invocations(since: int = 0) -> list[dict]:
+    """The trace's invocations after `since`, newest first, for ?username= (a phone number, email or username)."""
     username = (request.args.get("username") or "").strip() or None
     names = _usernames_for(username) if username else None
-    invocations = current_services().store.list_trigger_invocations(names, latest=TRACE_PAGE_SIZE)
+    invocations = current_services().store.list_trigger_invocations(names, since, latest=TRACE_PAGE_SIZE)
     for call in invocations:
         call["when"] = _when(call["started_at"]) if call.get("started_at") else ""
-    return render_template("trace.html", invocations=list(reversed(invocations)), username=username)
+    return list(reversed(invocations))
+
+
+@web.get("/trace")
+def trace():
+    invocations = _invocations()
+    return render_template("trace.html", invocations=invocations, page_size=TRACE_PAGE_SIZE,
+                           username=(request.args.get("username") or "").strip() or None,
+                           last_id=invocations[0]["id"] if invocations else _newest_invocation_id())
+
+
+@web.get("/trace/cards")
+def trace_cards():
+    """The cards of invocations newer than ?since=<id>, which the trace page polls for."""
+    try:
+        since = int(request.args.get("since", 0))
+    except ValueError:
+        abort(400, "since must be an invocation id.")
+    return render_template("trace_cards.html", invocations=_invocations(since), fresh=True)
+
+
+def _newest_invocation_id() -> int:
+    """So that a filtered page which shows nothing yet polls only for what comes next."""
+    newest = current_services().store.list_trigger_invocations(latest=1)
+    return newest[0]["id"] if newest else 0
 
 
 def _usernames_for(given: str) -> list[str]:

@@ -99,6 +99,25 @@ def test_trace_filters_by_phone_number_and_says_when_nothing_matched(page, emula
     assert page.locator("main").inner_text().endswith("No function has run for +14155550999.")
 
 
+def test_trace_is_live_and_keeps_what_the_reader_unfolded(page, emulator, cognito):
+    confirmed_user(emulator, cognito, "+919722000008")
+    page.goto(f"{emulator.url}/trace?username=%2B919722000008")
+    assert page.locator(".invocation").count() == 0
+    otp_sign_in(emulator, cognito, "+919722000008")
+    page.wait_for_function("document.querySelectorAll('.invocation').length === 4", timeout=6000)  # no reload
+    assert not page.locator("#empty").is_visible()
+    newest = page.locator(".invocation").first
+    newest.locator("summary").click()
+    confirmed_user(emulator, cognito, "+919722000009")  # another user's sign-in: not shown under this filter
+    otp_sign_in(emulator, cognito, "+919722000009")
+    otp_sign_in(emulator, cognito, "+919722000008")
+    page.wait_for_function("document.querySelectorAll('.invocation').length === 8", timeout=6000)
+    assert page.locator(".invocation details[open]").count() == 1  # still unfolded, now fifth from the top
+    assert page.locator(".invocation").nth(4).locator("details").get_attribute("open") is not None
+    usernames = set(page.locator(".invocation code").all_inner_texts())
+    assert usernames == {username_of(cognito, "+919722000008")}
+
+
 def test_pools_page_has_copyable_configuration(page, emulator):
     page.goto(f"{emulator.url}/pools")
     pool = page.locator(f"section.pool[data-pool-id='{POOL}']")
@@ -135,6 +154,33 @@ def test_clock_buttons_ask_first_and_reset_moves_time_back(browser, emulator):
     assert emulator.services.clock.offset == 0
 
 
+# Every visible element, checked one by one: it lies inside the viewport, shows all its content (nothing cut
+# off by a scroll box or overflow), and no two controls overlap a text they would hide. Returns the offenders.
+ELEMENTS_OUTSIDE_VIEWPORT = """() => {
+  const width = window.innerWidth, offenders = [];
+  const name = (node) => node.tagName.toLowerCase() + (node.id ? '#' + node.id : '') +
+                         (node.className && typeof node.className === 'string' ? '.' + node.className.split(' ').join('.') : '');
+  for (const node of document.body.querySelectorAll('*')) {
+    const box = node.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0 || !node.checkVisibility({visibilityProperty: true})) continue;
+    if (box.left < -0.5 || box.right > width + 0.5) offenders.push(name(node) + ' spans ' + Math.round(box.left) + '..' + Math.round(box.right));
+    else if (node.scrollWidth > node.clientWidth + 1 && getComputedStyle(node).overflowX !== 'visible')
+      offenders.push(name(node) + ' hides ' + (node.scrollWidth - node.clientWidth) + 'px of its content');
+  }
+  for (const button of document.querySelectorAll('button, .button')) {
+    const b = button.getBoundingClientRect();
+    if (b.width === 0 || !button.checkVisibility()) continue;
+    for (const text of document.querySelectorAll('pre, code, td, th')) {
+      if (text.contains(button) || button.contains(text)) continue;
+      const t = text.getBoundingClientRect();
+      if (t.width && text.checkVisibility() && b.left < t.right && t.left < b.right && b.top < t.bottom && t.top < b.bottom)
+        offenders.push(name(button) + ' covers ' + name(text));
+    }
+  }
+  return offenders;
+}"""
+
+
 def test_pages_fit_a_phone_and_screenshots(browser, emulator, cognito):
     phones = ["+919722000005", "+14155550106"]
     confirmed_user(emulator, cognito, phones[0])
@@ -148,10 +194,12 @@ def test_pages_fit_a_phone_and_screenshots(browser, emulator, cognito):
         for name, path in pages.items():
             page.goto(emulator.url + path)
             page.wait_for_load_state("networkidle")
-            if name == "trace":
-                page.locator(".invocation summary").first.click()
+            # Open every folded part (events, snippets) so that what it holds is measured too.
+            page.evaluate("document.querySelectorAll('details').forEach((part) => { part.open = true; })")
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 0, f"{path} is wider than {width}px"
+            offenders = page.evaluate(ELEMENTS_OUTSIDE_VIEWPORT)
+            assert offenders == [], f"{path} at {width}px: {offenders}"
             if directory and (not suffix or name in ("inbox", "users")):
                 os.makedirs(directory, exist_ok=True)
                 page.screenshot(path=os.path.join(directory, f"{name}{suffix}.png"))

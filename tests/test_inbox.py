@@ -42,6 +42,23 @@ def test_filters_since_latest_and_clearing(emulator, cognito):
     assert messages(emulator) == []
 
 
+def test_contains_matches_part_of_a_number_or_an_address(emulator):
+    sns = emulator.client("sns")
+    for phone in ("+919833000011", "+919833000012", "+14155550111"):
+        sns.publish(PhoneNumber=phone, Message="Your code is 123456")
+    def numbers(**params):
+        return [m["phone_number"] for m in inbox(emulator, **params).json()["messages"]]
+    assert numbers(contains="11") == ["+919833000011", "+14155550111"]
+    assert numbers(contains="98330 000-12") == ["+919833000012"]  # spaces and dashes ignored
+    assert numbers(contains="+1415") == ["+14155550111"]
+    assert numbers(contains="11", latest=1) == ["+14155550111"]
+    assert numbers(contains="777") == []
+    assert inbox(emulator, "delete", contains="9833").json() == {"deleted": 2}
+    assert numbers() == ["+14155550111"]
+    assert requests.get(f"{emulator.url}/_emulator/email", params={"contains": "EXAMPLE.COM"},
+                        timeout=5).json() == {"messages": []}
+
+
 @pytest.mark.parametrize("params", [{"since": "abc"}, {"since": "-1"}, {"latest": "0"}, {"phone": "+91"}])
 def test_bad_parameters_are_json_400(emulator, params):
     response = inbox(emulator, **params)

@@ -478,21 +478,28 @@ class Store:
             return cursor.lastrowid
 
     def list_messages(self, medium: str, destination: str | None = None, since: int = 0,
-                      latest: int | None = None) -> list[dict]:
-        """Messages oldest first; `latest` keeps only the newest N of them."""
-        sql = "SELECT * FROM messages WHERE medium = ? AND id > ?"
-        args: list = [medium, since]
-        if destination is not None:
-            sql += " AND destination = ?"
-            args.append(destination)
-        return [dict(row) for row in self._oldest_first(sql, args, latest)]
+                      latest: int | None = None, contains: str | None = None) -> list[dict]:
+        """Messages oldest first; `contains` keeps those whose destination holds that text (any case);
+        `latest` keeps only the newest N of them."""
+        where, args = self._message_filter(medium, destination, contains)
+        return [dict(row) for row in self._oldest_first(f"SELECT * FROM messages WHERE {where} AND id > ?",
+                                                        [*args, since], latest)]
 
-    def delete_messages(self, medium: str, destination: str | None = None) -> int:
+    def delete_messages(self, medium: str, destination: str | None = None, contains: str | None = None) -> int:
+        where, args = self._message_filter(medium, destination, contains)
         with self._transaction() as db:
-            if destination is None:
-                return db.execute("DELETE FROM messages WHERE medium = ?", (medium,)).rowcount
-            return db.execute("DELETE FROM messages WHERE medium = ? AND destination = ?",
-                              (medium, destination)).rowcount
+            return db.execute(f"DELETE FROM messages WHERE {where}", args).rowcount
+
+    @staticmethod
+    def _message_filter(medium: str, destination: str | None, contains: str | None) -> tuple[str, list]:
+        where, args = "medium = ?", [medium]
+        if destination is not None:
+            where += " AND destination = ?"
+            args.append(destination)
+        if contains:
+            where += " AND instr(lower(destination), ?) > 0"
+            args.append(contains.lower())
+        return where, args
 
     # -- signing keys: one RSA key per pool and token use --------------------------
 
