@@ -1,5 +1,6 @@
-"""The README's sign-in example, run as written: in a fresh virtual environment holding only what the README says
-to install, against an emulator started as `make run` starts it (on another port), twice (a second run must work too)."""
+"""The README's Python blocks, run as written: each in a fresh virtual environment holding only what the README says
+to install for it, against an emulator started as `make run` starts it (on another port). The sign-in example runs
+twice (a second run must work too)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,16 @@ import subprocess
 import sys
 import venv
 
+import boto3
+
 from tests.conftest import ROOT
 
-PYPI_NOTE = re.compile(r"this needs `pip install ([^`]+)`")
+PYPI_NOTE = re.compile(r"`pip install ([^`]+)`")
+# Every ```python block in the README is marked with one of these, and run by the test named.
+RUN_BY = {"otp-example": "test_the_otp_example_runs_as_written",
+          "boto3-client": "test_the_boto3_and_pycognito_blocks_run_as_written",
+          "pycognito-example": "test_the_boto3_and_pycognito_blocks_run_as_written",
+          "plugin-example": "tests/test_pytest_plugin.py"}
 
 
 def readme() -> str:
@@ -20,23 +28,70 @@ def readme() -> str:
         return handle.read()
 
 
-def test_the_otp_example_runs_as_written(tmp_path, spawn):
-    text = readme()
-    example = text.split("<!-- otp-example -->\n```python\n", 1)[1].split("\n```", 1)[0]
-    preamble = text.split("<!-- otp-example -->", 1)[0][-300:]
-    packages = shlex.split(PYPI_NOTE.search(preamble).group(1))
-    environment = tmp_path / "venv"
-    venv.EnvBuilder(with_pip=True).create(environment)
-    python = str(environment / "bin" / "python")
+def block(marker: str) -> str:
+    return readme().split(f"<!-- {marker} -->\n```python\n", 1)[1].split("\n```", 1)[0]
+
+
+def packages_for(marker: str) -> list[str]:
+    """What the README says to install for a block: the last `pip install ...` before its marker."""
+    preamble = readme().split(f"<!-- {marker} -->", 1)[0][-400:]
+    return shlex.split(PYPI_NOTE.findall(preamble)[-1])
+
+
+def pip_install(python: str, packages: list[str]) -> None:
     install = subprocess.run([python, "-m", "pip", "install", "--quiet", *packages], capture_output=True, text=True,
                              timeout=600)
     assert install.returncode == 0, install.stderr
-    # As written, but for the port: another emulator (a developer's `make run`) may hold 9229.
-    emulator = spawn("--data", str(tmp_path / "data")).wait_ready()
+
+
+def fresh_python(tmp_path, packages: list[str]) -> str:
+    environment = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True).create(environment)
+    python = str(environment / "bin" / "python")
+    pip_install(python, packages)
+    return python
+
+
+def run_script(python: str, tmp_path, source: str, url: str) -> str:
+    """Run a block as written, but for the port: another emulator (a developer's `make run`) may hold 9229."""
     script = tmp_path / "example.py"
-    script.write_text(example.replace("http://127.0.0.1:9229", emulator.url))
+    script.write_text(source.replace("http://127.0.0.1:9229", url))
+    run = subprocess.run([python, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                         env={"PATH": os.environ["PATH"], "HOME": str(tmp_path)})
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
+def test_every_python_block_is_marked_and_run():
+    text = readme()
+    markers = re.findall(r"(?:<!-- ([\w-]+) -->\n)?```python\n", text)
+    assert len(markers) == text.count("```python") >= 4
+    assert [marker for marker in markers if marker not in RUN_BY] == []
+
+
+def test_the_otp_example_runs_as_written(tmp_path, spawn):
+    python = fresh_python(tmp_path, packages_for("otp-example"))
+    emulator = spawn("--data", str(tmp_path / "data")).wait_ready()
     for _ in range(2):
-        run = subprocess.run([python, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=60,
-                             env={"PATH": os.environ["PATH"], "HOME": str(tmp_path)})
-        assert run.returncode == 0, run.stderr
-        assert run.stdout.startswith("signed in: +9198")
+        assert run_script(python, tmp_path, block("otp-example"), emulator.url).startswith("signed in: +9198")
+
+
+def test_the_boto3_and_pycognito_blocks_run_as_written(tmp_path, spawn):
+    assert packages_for("boto3-client") == ["boto3"]
+    python = fresh_python(tmp_path, ["boto3"])
+    emulator = spawn("--data", str(tmp_path / "data")).wait_ready()
+    client = block("boto3-client")
+    listed = run_script(python, tmp_path, client + "\nprint(cognito.list_user_pools(MaxResults=10)['UserPools'])",
+                        emulator.url)
+    assert "us-east-1_otpDemo01" in listed
+
+    # The pycognito block's user: confirmed, with the password it names.
+    cognito = boto3.client("cognito-idp", endpoint_url=emulator.url, region_name="us-east-1",
+                         aws_access_key_id="x", aws_secret_access_key="x")
+    example = block("pycognito-example")
+    username = re.search(r'username="([^"]+)"', example).group(1)
+    password = re.search(r'password="([^"]+)"', example).group(1)
+    cognito.sign_up(ClientId="otpdemowebclient0000000001", Username=username, Password=password)
+    cognito.admin_confirm_sign_up(UserPoolId="us-east-1_otpDemo01", Username=username)
+    pip_install(python, packages_for("pycognito-example"))
+    assert run_script(python, tmp_path, client + "\n" + example, emulator.url).strip() == "3600"
