@@ -44,6 +44,9 @@ InvalidLambdaResponseException = _error("InvalidLambdaResponseException")
 UnexpectedLambdaException = _error("UnexpectedLambdaException")
 UnsupportedUserStateException = _error("UnsupportedUserStateException")
 UnauthorizedException = _error("UnauthorizedException")
+GroupExistsException = _error("GroupExistsException")
+PasswordResetRequiredException = _error("PasswordResetRequiredException")
+PasswordHistoryPolicyViolationException = _error("PasswordHistoryPolicyViolationException")
 
 # Errors from the protocol layer in front of every AWS JSON service (not in Cognito's model).
 SerializationException = _error("SerializationException", message_key="Message")

@@ -33,6 +33,8 @@ def sign_up(services: Services, request: dict) -> dict:
     client, pool = require_app_client(services, request["ClientId"])
     given_username = request["Username"]
     check_secret_hash(client, given_username, request.get("SecretHash"))
+    if (pool.get("AdminCreateUserConfig") or {}).get("AllowAdminCreateUserOnly"):
+        raise errors.NotAuthorizedException("SignUp is not permitted for this user pool")  # docs/cognito-behaviour.md §4.9
     username, attributes = new_user_attributes(
         pool, given_username, checked_attributes(pool, request.get("UserAttributes"), admin=False))
     check_required_attributes(pool, attributes)

@@ -7,6 +7,7 @@ import secrets
 import uuid
 
 from emulator import errors
+from emulator.operations.groups import group_claims, group_configuration
 from emulator.operations.user_pool_clients import validity_seconds
 from emulator.operations.users import username_key
 from emulator.services import Services
@@ -72,7 +73,12 @@ def issue_tokens(services: Services, pool: dict, client: dict, user: dict, *, so
     # PreTokenGeneration changes the claims (V1_0 the ID token's only; V2_0 both tokens' and the scopes).
     changes = services.triggers.pre_token_generation(pool, source=source, user=user, client=client,
                                                      client_metadata=client_metadata,
-                                                     scopes=access_claims["scope"].split())
+                                                     scopes=access_claims["scope"].split(),
+                                                     group_configuration=group_configuration(services, pool, user))
+    # Group claims right after sub, where the Developer Guide's token samples show them (docs/cognito-behaviour.md §13.2).
+    id_groups, access_groups = group_claims(changes.groups)
+    id_claims = {"sub": sub, **id_groups, **id_claims}
+    access_claims = {"sub": sub, **access_groups, **access_claims}
     _apply_claims(id_claims, changes.id_token)
     _apply_claims(access_claims, changes.access_token)
     scopes = [scope for scope in access_claims["scope"].split() if scope not in changes.scopes_to_suppress]

@@ -104,7 +104,8 @@ def pool_settings(request: dict) -> dict:
     }
     for optional in ("AutoVerifiedAttributes", "SmsVerificationMessage", "EmailVerificationMessage",
                      "EmailVerificationSubject", "SmsAuthenticationMessage", "DeviceConfiguration",
-                     "SmsConfiguration", "UserPoolTags", "UserPoolAddOns", "AccountRecoverySetting"):
+                     "SmsConfiguration", "UserPoolTags", "UserPoolAddOns", "AccountRecoverySetting",
+                     "IssuerConfiguration"):
         if optional in request:
             settings[optional] = request[optional]
     return settings

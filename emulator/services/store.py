@@ -129,6 +129,24 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX trigger_invocations_by_user ON trigger_invocations(username, id);
     """,
+    """
+    CREATE TABLE groups (
+        seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+        pool_id TEXT NOT NULL REFERENCES user_pools(id) ON DELETE CASCADE,
+        name    TEXT NOT NULL,
+        data    TEXT NOT NULL,
+        UNIQUE (pool_id, name)
+    );
+    CREATE TABLE group_members (
+        seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+        pool_id    TEXT NOT NULL,
+        group_name TEXT NOT NULL,
+        username   TEXT NOT NULL,
+        UNIQUE (pool_id, group_name, username),
+        FOREIGN KEY (pool_id, group_name) REFERENCES groups(pool_id, name) ON DELETE CASCADE
+    );
+    CREATE INDEX group_members_by_user ON group_members(pool_id, username);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -142,6 +160,10 @@ class DataDirectoryError(StoreError):
 
 
 class UsernameTaken(StoreError):
+    pass
+
+
+class GroupTaken(StoreError):
     pass
 
 
@@ -389,8 +411,8 @@ class Store:
 
     def delete_user(self, pool_id: str, key: str, username: str) -> bool:
         with self._transaction() as db:
-            db.execute("DELETE FROM codes WHERE pool_id = ? AND username = ?", (pool_id, username))
-            db.execute("DELETE FROM attempts WHERE pool_id = ? AND username = ?", (pool_id, username))
+            for table in ("codes", "attempts", "group_members"):
+                db.execute(f"DELETE FROM {table} WHERE pool_id = ? AND username = ?", (pool_id, username))
             return db.execute("DELETE FROM users WHERE pool_id = ? AND username_key = ?", (pool_id, key)).rowcount > 0
 
     def iter_users(self, pool_id: str, after: int = 0, batch: int = 500) -> Iterator[tuple[int, dict]]:
@@ -422,6 +444,68 @@ class Store:
                 sql += f" AND {column} >= ? AND {column} < ?"
                 args += [value, value + "\U0010ffff"]
         rows = self._query(sql + " ORDER BY seq LIMIT ?", (*args, limit + 1))
+        return _page(rows, limit)
+
+    # -- groups: documents in GroupType's shape, and who is in them ------------------
+
+    def insert_group(self, pool_id: str, group: dict) -> None:
+        with self._transaction() as db:
+            try:
+                db.execute("INSERT INTO groups(pool_id, name, data) VALUES (?, ?, ?)",
+                           (pool_id, group["GroupName"], json.dumps(group)))
+            except sqlite3.IntegrityError:
+                raise GroupTaken(group["GroupName"]) from None
+
+    def get_group(self, pool_id: str, name: str) -> dict | None:
+        rows = self._query("SELECT data FROM groups WHERE pool_id = ? AND name = ?", (pool_id, name))
+        return json.loads(rows[0]["data"]) if rows else None
+
+    def replace_group(self, pool_id: str, group: dict) -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE groups SET data = ? WHERE pool_id = ? AND name = ?",
+                       (json.dumps(group), pool_id, group["GroupName"]))
+
+    def delete_group(self, pool_id: str, name: str) -> bool:
+        """Delete a group; its memberships go with it."""
+        with self._transaction() as db:
+            return db.execute("DELETE FROM groups WHERE pool_id = ? AND name = ?", (pool_id, name)).rowcount > 0
+
+    def list_groups(self, pool_id: str, limit: int, after: int = 0) -> tuple[list[dict], int | None]:
+        rows = self._query("SELECT seq, data FROM groups WHERE pool_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+                           (pool_id, after, limit + 1))
+        return _page(rows, limit)
+
+    def add_group_member(self, pool_id: str, group_name: str, username: str) -> None:
+        """Idempotent: adding a member twice keeps one membership."""
+        with self._transaction() as db:
+            db.execute("INSERT OR IGNORE INTO group_members(pool_id, group_name, username) VALUES (?, ?, ?)",
+                       (pool_id, group_name, username))
+
+    def remove_group_member(self, pool_id: str, group_name: str, username: str) -> None:
+        with self._transaction() as db:
+            db.execute("DELETE FROM group_members WHERE pool_id = ? AND group_name = ? AND username = ?",
+                       (pool_id, group_name, username))
+
+    def count_groups_of_user(self, pool_id: str, username: str) -> int:
+        return self._query("SELECT count(*) FROM group_members WHERE pool_id = ? AND username = ?",
+                           (pool_id, username))[0][0]
+
+    def list_groups_of_user(self, pool_id: str, username: str, limit: int | None = None, after: int = 0
+                            ) -> tuple[list[dict], int | None]:
+        """The user's groups in the order they were created; without `limit`, all of them."""
+        sql = ("SELECT g.seq, g.data FROM groups g JOIN group_members m ON m.pool_id = g.pool_id"
+               " AND m.group_name = g.name WHERE m.pool_id = ? AND m.username = ? AND g.seq > ? ORDER BY g.seq")
+        if limit is None:
+            return [json.loads(row["data"]) for row in self._query(sql, (pool_id, username, after))], None
+        return _page(self._query(sql + " LIMIT ?", (pool_id, username, after, limit + 1)), limit)
+
+    def list_group_members(self, pool_id: str, group_name: str, limit: int, after: int = 0
+                           ) -> tuple[list[dict], int | None]:
+        """One page of a group's users, in the order they joined."""
+        rows = self._query(
+            "SELECT m.seq, u.data FROM group_members m JOIN users u ON u.pool_id = m.pool_id AND u.username = m.username"
+            " WHERE m.pool_id = ? AND m.group_name = ? AND m.seq > ? ORDER BY m.seq LIMIT ?",
+            (pool_id, group_name, after, limit + 1))
         return _page(rows, limit)
 
     # -- one-time codes (confirmation, attribute verification, ...) -----------------
@@ -597,8 +681,8 @@ class Store:
     def reset(self) -> None:
         """Forget everything but the signing keys (pool ids of a seed are stable, and keys are slow to make)."""
         with self._transaction() as db:
-            for table in ("users", "codes", "attempts", "messages", "auth_sessions", "refresh_tokens",
-                          "trigger_invocations", "user_pool_clients", "user_pools", "meta"):
+            for table in ("group_members", "groups", "users", "codes", "attempts", "messages", "auth_sessions",
+                          "refresh_tokens", "trigger_invocations", "user_pool_clients", "user_pools", "meta"):
                 db.execute(f"DELETE FROM {table}")
 
     def integrity_check(self) -> str:

@@ -4,7 +4,8 @@ scopes). Sources: TokenGeneration_Authentication, _NewPasswordChallenge, _Refres
 Wired by LambdaConfig.PreTokenGenerationConfig {LambdaArn, LambdaVersion} or, for V1_0, LambdaConfig.PreTokenGeneration.
 Request: userAttributes, groupConfiguration, clientMetadata, and from V2_0 scopes. Response: V1_0
 claimsOverrideDetails (ID token only); V2_0 and later claimsAndScopeOverrideDetails (idTokenGeneration,
-accessTokenGeneration with scopesToAdd / scopesToSuppress). (docs/cognito-behaviour.md §6.3, §8.5)
+accessTokenGeneration with scopesToAdd / scopesToSuppress). Either may hold groupOverrideDetails, which replaces the
+group configuration the group claims are made from. (docs/cognito-behaviour.md §6.3, §8.5, §13.3)
 """
 
 from __future__ import annotations
@@ -26,23 +27,28 @@ class PreTokenGenerationResponse:
     access_token: ClaimsChange = field(default_factory=ClaimsChange)
     scopes_to_add: list = field(default_factory=list)
     scopes_to_suppress: list = field(default_factory=list)
+    # The group configuration the tokens' group claims are made from: the request's unless the function
+    # returned groupOverrideDetails (null or {} there means no group claims at all).
+    groups: dict | None = None
 
 
 def pre_token_generation(triggers: TriggerRunner, pool: dict, *, source: str, user: dict, client: dict,
-                         client_metadata: dict, scopes: list[str]) -> PreTokenGenerationResponse:
+                         client_metadata: dict, scopes: list[str],
+                         group_configuration: dict) -> PreTokenGenerationResponse:
     lambda_config = pool.get("LambdaConfig") or {}
     versioned = lambda_config.get("PreTokenGenerationConfig") or {}
     reference = versioned.get("LambdaArn") or lambda_config.get("PreTokenGeneration")
     if not reference:
-        return PreTokenGenerationResponse()
+        return PreTokenGenerationResponse(groups=group_configuration)
     version = versioned.get("LambdaVersion", "V1_0")
-    request = {"userAttributes": dict(user["Attributes"]),
-               "groupConfiguration": {"groupsToOverride": [], "iamRolesToOverride": [], "preferredRole": None},
+    request = {"userAttributes": dict(user["Attributes"]), "groupConfiguration": dict(group_configuration),
                "clientMetadata": client_metadata}
     if version == "V1_0":
         response = triggers.invoke(pool, "PreTokenGeneration", source, user["Username"], request, client,
                                    empty_response={"claimsOverrideDetails": None}, reference=reference)
-        return PreTokenGenerationResponse(id_token=_claims_change(response.get("claimsOverrideDetails")))
+        details = _mapping(response.get("claimsOverrideDetails"))
+        return PreTokenGenerationResponse(id_token=_claims_change(details),
+                                          groups=_groups(details, group_configuration))
     request["scopes"] = list(scopes)
     response = triggers.invoke(pool, "PreTokenGeneration", source, user["Username"], request, client,
                                empty_response={"claimsAndScopeOverrideDetails": None}, reference=reference,
@@ -52,7 +58,18 @@ def pre_token_generation(triggers: TriggerRunner, pool: dict, *, source: str, us
     return PreTokenGenerationResponse(id_token=_claims_change(details.get("idTokenGeneration")),
                                       access_token=_claims_change(access),
                                       scopes_to_add=_strings(access.get("scopesToAdd")),
-                                      scopes_to_suppress=_strings(access.get("scopesToSuppress")))
+                                      scopes_to_suppress=_strings(access.get("scopesToSuppress")),
+                                      groups=_groups(details, group_configuration))
+
+
+def _groups(details: dict, requested: dict) -> dict | None:
+    """The group configuration after the response: unchanged without groupOverrideDetails, replaced with it."""
+    if "groupOverrideDetails" not in details:
+        return requested
+    override = _mapping(details["groupOverrideDetails"])
+    return {"groupsToOverride": _strings(override.get("groupsToOverride")),
+            "iamRolesToOverride": _strings(override.get("iamRolesToOverride")),
+            "preferredRole": override.get("preferredRole")}
 
 
 def _mapping(value) -> dict:
