@@ -48,7 +48,7 @@ def create_app(settings: Settings | None = None, *, seed_config: dict | None = N
         raise seed.SeedError(str(error)) from None
     services = Services(store=store, clock=clock, settings=settings, functions=functions,
                         triggers=Triggers(functions), outbox=Outbox(store, clock),
-                        tokens=TokenSigner(store, lambda: settings.base_url))
+                        tokens=TokenSigner(store, lambda: settings.base_url, settings.issuer))
     dispatcher = Dispatcher(OPERATIONS, services)
     seeded = seed.apply(dispatcher, config)
 

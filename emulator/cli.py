@@ -13,7 +13,7 @@ from emulator import seed
 from emulator.app import create_app, services_of
 from emulator.server import Server
 from emulator.services.store import DataDirectoryError
-from emulator.settings import DEFAULT_PORT, Settings
+from emulator.settings import DEFAULT_PORT, ISSUERS, Settings
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
@@ -28,6 +28,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-seed", action="store_true", help="start without any seeded pool")
     parser.add_argument("--region", default="us-east-1", help="region in pool ids and ARNs (default us-east-1)")
     parser.add_argument("--public-url", default=None, help="base URL clients use, if not http://HOST:PORT")
+    parser.add_argument("--issuer", default="cognito", choices=ISSUERS,
+                        help="token iss: cognito = https://cognito-idp.<region>.amazonaws.com/<pool id> as Cognito "
+                             "mints it (default); emulator = <public URL>/<pool id>, for OIDC discovery clients")
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"],
                         help="INFO logs one line per request; WARNING only problems")
     parser.add_argument("--check-config", action="store_true",
@@ -44,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     # Handlers create boto3 clients; botocore's own notes about where it found credentials are noise here.
     logging.getLogger("botocore").setLevel(max(logging.WARNING, logging.getLogger().level))
     settings = Settings(host=args.host, port=args.port, data=args.data, config=args.config, region=args.region,
-                        public_url=args.public_url)
+                        public_url=args.public_url, issuer=args.issuer)
     if not settings.loopback_only:
         print(f"WARNING: binding {args.host} lets other machines reach this emulator: its users and SMS codes. "
               "Use it only on a network you trust.", file=sys.stderr)

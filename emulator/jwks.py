@@ -1,5 +1,8 @@
-"""`<issuer>/.well-known/jwks.json` and `openid-configuration`, where the issuer is this emulator's URL
-plus the pool id, so any JWT library can verify the emulator's tokens."""
+"""`<emulator>/<pool id>/.well-known/jwks.json` and `openid-configuration`: the keys that verify the pool's tokens.
+
+The discovery document's `issuer` is the `iss` the tokens carry (AWS's form by default, so it does not match the
+URL the document came from; with the "emulator" issuer setting it does) and its `jwks_uri` is always this emulator's
+JWKS URL. See docs/cognito-behaviour.md §8.12."""
 
 from __future__ import annotations
 
@@ -30,7 +33,8 @@ def openid_configuration(pool_id: str):
     if missing:
         return missing
     issuer = services.tokens.issuer(pool_id)
+    # authorization_endpoint equals the issuer, as in Cognito's document for a pool without a domain.
     return jsonify({"authorization_endpoint": issuer, "id_token_signing_alg_values_supported": ["RS256"],
-                    "issuer": issuer, "jwks_uri": f"{issuer}/.well-known/jwks.json",
+                    "issuer": issuer, "jwks_uri": f"{services.tokens.emulator_url(pool_id)}/.well-known/jwks.json",
                     "response_types_supported": ["code", "id_token", "token id_token", "none"],
                     "subject_types_supported": ["public"]})

@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 DEFAULT_PORT = 9229
+# What tokens carry as `iss`: "cognito" = what Cognito mints (https://cognito-idp.<region>.amazonaws.com/<pool id>,
+# or issuer-cognito-idp for a pool whose IssuerConfiguration.Type is UPDATED), so verifiers written for AWS accept
+# them unchanged; "emulator" = the emulator's URL plus the pool id, for OIDC discovery clients that fetch
+# <iss>/.well-known/openid-configuration. See docs/cognito-behaviour.md §8.12.
+ISSUERS = ("cognito", "emulator")
 
 
 @dataclass
@@ -15,9 +20,10 @@ class Settings:
     config: str | None = None  # a seed configuration file; None = the shipped default
     region: str = "us-east-1"
     account_id: str = "123456789012"  # appears in ARNs
-    # The base URL clients reach the emulator at; token issuers are built from it.
-    # None = http://<host>:<port> (filled in once the port is bound).
+    # The base URL clients reach the emulator at; the JWKS URL (and, with issuer="emulator", token issuers)
+    # are built from it. None = http://<host>:<port> (filled in once the port is bound).
     public_url: str | None = None
+    issuer: str = "cognito"  # one of ISSUERS
     max_request_bytes: int = 1024 * 1024
     # Check every response against botocore's output shape and fail loudly on a mismatch (tests turn it on).
     check_responses: bool = False

@@ -78,3 +78,19 @@ def test_aws_sdk_v3(node_clients, emulator):
     assert results["customAuth"] == {"challenge": "CUSTOM_CHALLENGE", "phone": "+919700000003"}
     assert results["error"] == {"name": "UsernameExistsException", "status": 400,
                                 "message": "An account with the given phone_number already exists."}
+
+
+def test_aws_jwt_verify(node_clients, emulator):
+    """aws-jwt-verify's CognitoJwtVerifier, keys primed from the emulator's JWKS with cacheJwks, accepts its ID and
+    access tokens: the AWS issuer for the seeded pool, issuer-cognito-idp for a pool with IssuerConfiguration UPDATED."""
+    results = run_client(node_clients, "jwt-verify.mjs", emulator, "+919700000004")
+    issuers = {"seeded": f"https://cognito-idp.us-east-1.amazonaws.com/{POOL}",
+               "updated": f"https://issuer-cognito-idp.us-east-1.amazonaws.com/{results['updatedPool']}"}
+    for pool, issuer in issuers.items():
+        verified = results[pool]
+        assert verified["id"]["iss"] == verified["access"]["iss"] == issuer
+        assert (verified["id"]["tokenUse"], verified["access"]["tokenUse"]) == ("id", "access")
+        assert verified["idAsAccess"] == "CognitoJwtInvalidTokenUseError"
+        assert verified["wrongSignature"] == "JwtInvalidSignatureError"
+    assert results["seeded"]["id"]["aud"] == results["seeded"]["access"]["clientId"] == CLIENT
+    assert results["fetched"] == []  # only the primed cache was used: nothing was asked of AWS

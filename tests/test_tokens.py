@@ -1,4 +1,5 @@
-"""Tokens: RS256 JWTs with Cognito's claims, the JWKS, refresh, revocation, and every way a token is refused."""
+"""Tokens: RS256 JWTs with Cognito's claims and issuer, the JWKS, refresh, revocation, and every way a token is
+refused."""
 
 import base64
 import json
@@ -9,8 +10,25 @@ import requests
 
 from emulator.embedded import EmbeddedEmulator
 from emulator.settings import Settings
-from tests.auth_helpers import CLIENT, POOL, confirmed_user, otp_sign_in, verify
-from tests.conftest import error_of
+from tests.auth_helpers import CLIENT, PASSWORD, POOL, confirmed_user, otp_sign_in
+from tests.conftest import client_for_url, error_of
+
+AWS_ISSUER = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_otpDemo01"
+
+
+def verify(emulator, token, issuer=AWS_ISSUER, pool=POOL, audience=None):
+    """The claims of a token, verified as production code verifies Cognito's: the AWS issuer, keys from the JWKS
+    (fetched from the emulator, since the AWS URL does not know its pools)."""
+    key = jwt.PyJWKClient(f"{emulator.url}/{pool}/.well-known/jwks.json").get_signing_key_from_jwt(token)
+    return jwt.decode(token, key.key, algorithms=["RS256"], issuer=issuer, audience=audience,
+                      options={"verify_aud": audience is not None, "verify_exp": False, "verify_iat": False})
+
+
+def password_sign_in(cognito, pool, client, username):
+    cognito.sign_up(ClientId=client, Username=username, Password=PASSWORD)
+    cognito.admin_confirm_sign_up(UserPoolId=pool, Username=username)
+    return cognito.initiate_auth(ClientId=client, AuthFlow="USER_PASSWORD_AUTH",
+                                 AuthParameters={"USERNAME": username, "PASSWORD": PASSWORD})["AuthenticationResult"]
 
 
 @pytest.fixture
@@ -27,9 +45,74 @@ def test_jwks_has_a_key_per_token_use(emulator, cognito, signed_in):
     access_kid = jwt.get_unverified_header(signed_in["AccessToken"])["kid"]
     assert {id_kid, access_kid} == {key["kid"] for key in keys}
     discovery = requests.get(f"{emulator.url}/{POOL}/.well-known/openid-configuration", timeout=5).json()
-    assert discovery["issuer"] == f"{emulator.url}/{POOL}"
+    # The issuer the tokens carry, and keys where they can be fetched: the emulator (docs/cognito-behaviour.md §8.12).
+    assert discovery["issuer"] == discovery["authorization_endpoint"] == AWS_ISSUER
     assert discovery["jwks_uri"] == f"{emulator.url}/{POOL}/.well-known/jwks.json"
     assert requests.get(f"{emulator.url}/us-east-1_nothere00/.well-known/jwks.json", timeout=5).status_code == 404
+
+
+def test_pyjwt_verifies_with_the_issuer_cognito_mints(emulator, cognito, signed_in):
+    keys = jwt.PyJWKClient(f"{emulator.url}/{POOL}/.well-known/jwks.json")
+    id_token, access = signed_in["IdToken"], signed_in["AccessToken"]
+    id_claims = jwt.decode(id_token, keys.get_signing_key_from_jwt(id_token).key, algorithms=["RS256"],
+                           issuer="https://cognito-idp.us-east-1.amazonaws.com/us-east-1_otpDemo01", audience=CLIENT)
+    access_claims = jwt.decode(access, keys.get_signing_key_from_jwt(access).key, algorithms=["RS256"],
+                               issuer="https://cognito-idp.us-east-1.amazonaws.com/us-east-1_otpDemo01")
+    assert (id_claims["token_use"], access_claims["token_use"]) == ("id", "access")
+    assert cognito.get_user(AccessToken=access)["Username"] == id_claims["cognito:username"]
+
+
+def test_issuer_configuration_updated(emulator, cognito):
+    pool = cognito.create_user_pool(PoolName="global", IssuerConfiguration={"Type": "UPDATED"})["UserPool"]["Id"]
+    assert cognito.describe_user_pool(UserPoolId=pool)["UserPool"]["IssuerConfiguration"] == {"Type": "UPDATED"}
+    client = cognito.create_user_pool_client(
+        UserPoolId=pool, ClientName="web", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    )["UserPoolClient"]["ClientId"]
+    tokens = password_sign_in(cognito, pool, client, "alice")
+    updated = f"https://issuer-cognito-idp.us-east-1.amazonaws.com/{pool}"
+    assert verify(emulator, tokens["IdToken"], issuer=updated, pool=pool, audience=client)["token_use"] == "id"
+    assert verify(emulator, tokens["AccessToken"], issuer=updated, pool=pool)["token_use"] == "access"
+    assert cognito.get_user(AccessToken=tokens["AccessToken"])["Username"] == "alice"
+    discovery = requests.get(f"{emulator.url}/{pool}/.well-known/openid-configuration", timeout=5).json()
+    assert discovery["issuer"] == updated
+    # Back to ORIGINAL: new tokens carry the classic form and the pool's tokens with the other form are refused.
+    cognito.update_user_pool(UserPoolId=pool, IssuerConfiguration={"Type": "ORIGINAL"})
+    assert error_of(cognito.get_user, AccessToken=tokens["AccessToken"])["Message"] == "Invalid Access Token"
+    again = cognito.initiate_auth(ClientId=client, AuthFlow="USER_PASSWORD_AUTH",
+                                  AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD})["AuthenticationResult"]
+    original = f"https://cognito-idp.us-east-1.amazonaws.com/{pool}"
+    assert verify(emulator, again["AccessToken"], issuer=original, pool=pool)["iss"] == original
+
+
+def test_the_emulator_issuer_option(spawn):
+    process = spawn("--data", ":memory:", "--issuer", "emulator").wait_ready()
+    cognito = client_for_url(process.url)
+    tokens = password_sign_in(cognito, POOL, CLIENT, "+919877000009")
+    issuer = jwt.decode(tokens["IdToken"], options={"verify_signature": False})["iss"]
+    assert issuer == f"{process.url}/{POOL}"
+    # An OIDC client finds everything from the issuer alone.
+    discovery = requests.get(f"{issuer}/.well-known/openid-configuration", timeout=5).json()
+    assert discovery["issuer"] == issuer and discovery["jwks_uri"] == f"{issuer}/.well-known/jwks.json"
+    keys = jwt.PyJWKClient(f"{issuer}/.well-known/jwks.json")
+    for token, audience in ((tokens["IdToken"], CLIENT), (tokens["AccessToken"], None)):
+        jwt.decode(token, keys.get_signing_key_from_jwt(token).key, algorithms=["RS256"], issuer=issuer,
+                   audience=audience)
+    assert cognito.get_user(AccessToken=tokens["AccessToken"])["Username"]
+
+
+def test_the_emulator_setting_refuses_the_aws_issuer():
+    with EmbeddedEmulator(Settings(data=":memory:", port=0, issuer="emulator")) as running:
+        cognito = running.client()
+        tokens = password_sign_in(cognito, POOL, CLIENT, "+919877000010")
+        own_key = running.services.tokens._pool_keys(POOL)["access"]["private"]
+        assert cognito.get_user(AccessToken=forge(tokens["AccessToken"], key=own_key))["Username"]  # the control
+        forged = forge(tokens["AccessToken"], claim_changes={"iss": AWS_ISSUER}, key=own_key)
+        assert error_of(cognito.get_user, AccessToken=forged)["Message"] == "Invalid Access Token"
+
+
+def test_an_unknown_issuer_setting_is_refused():
+    with pytest.raises(ValueError, match="issuer must be one of cognito, emulator"):
+        EmbeddedEmulator(Settings(data=":memory:", port=0, issuer="aws"))
 
 
 def test_claims(emulator, cognito, signed_in):
@@ -84,6 +167,8 @@ def test_refused_tokens(emulator, cognito, signed_in):
     stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     other_pool = cognito.create_user_pool(PoolName="other")["UserPool"]["Id"]
     other_key = emulator.services.tokens._pool_keys(other_pool)["access"]["private"]
+    own_key = emulator.services.tokens._pool_keys(POOL)["access"]["private"]
+    assert cognito.get_user(AccessToken=forge(access, key=own_key))["Username"]  # re-signing alone changes nothing
     forgeries = [
         forge(access, claim_changes={"username": "someone-else"}),  # tampered payload
         forge(access, {"alg": "none"}).rsplit(".", 1)[0] + ".",  # alg none
@@ -91,6 +176,14 @@ def test_refused_tokens(emulator, cognito, signed_in):
         forge(access, key=other_key),  # another pool's key
         signed_in["IdToken"],  # an ID token is not an access token
         "abc.def.ghi",
+        # Foreign issuers, signed with the pool's own key: only the issuer check stands in the way.
+        *(forge(access, claim_changes={"iss": issuer}, key=own_key) for issuer in (
+            f"{emulator.url}/{POOL}",  # the --issuer emulator form
+            f"https://issuer-cognito-idp.us-east-1.amazonaws.com/{POOL}",  # UPDATED form, pool is ORIGINAL
+            f"https://cognito-idp.eu-west-1.amazonaws.com/{POOL}",  # another region
+            f"https://attacker.example/{POOL}",
+            "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_nothere00",  # a pool that does not exist
+        )),
     ]
     for forged in forgeries:
         assert error_of(cognito.get_user, AccessToken=forged) == {

@@ -1,8 +1,11 @@
 """JWT signing and checking: RS256 with one key per pool for ID tokens and another for access tokens.
 
 Keys are generated on first use and kept in the store, so tokens stay valid across restarts.
-The issuer is the emulator's own URL plus the pool id, so `<iss>/.well-known/jwks.json` is
-served by the emulator and any JWT library can verify its tokens.
+The issuer is what Cognito mints, `https://cognito-idp.<region>.amazonaws.com/<pool id>` (or
+`https://issuer-cognito-idp...` for a pool whose IssuerConfiguration.Type is UPDATED), so verifier code
+written for AWS accepts the tokens unchanged once it has the keys, which the emulator serves at
+`<emulator>/<pool id>/.well-known/jwks.json`. With the "emulator" issuer setting it is that emulator URL
+plus the pool id instead, for OIDC discovery clients. See docs/cognito-behaviour.md §8.12.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from emulator.services.store import Store
+from emulator.settings import ISSUERS
 
 # jwt and cryptography are imported on first use: they cost the emulator's start-up about 50 ms.
 
@@ -25,15 +29,31 @@ class InvalidToken(Exception):
 
 
 class TokenSigner:
-    def __init__(self, store: Store, base_url):
+    def __init__(self, store: Store, base_url, issuer: str = "cognito"):
+        if issuer not in ISSUERS:
+            raise ValueError(f"issuer must be one of {', '.join(ISSUERS)}, not {issuer!r}")
         self._store = store
         self._base_url = base_url  # a callable: the port is known only once the server is bound
+        self._issuer_mode = issuer
         self._keys: dict[str, dict] = {}  # pool id → {use: {"kid", "private", "public"}}
         self._lock = threading.Lock()
         # Threads start at the first submit, not here.
         self._signing_threads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="token-signing")
 
-    def issuer(self, pool_id: str) -> str:
+    def issuer(self, pool_id: str, pool: dict | None = None) -> str:
+        """The `iss` of the pool's tokens. `pool` (the stored pool) saves a store lookup when the caller has it."""
+        if self._issuer_mode == "emulator":
+            return self.emulator_url(pool_id)
+        if pool is None:
+            pool = self._store.get_pool(pool_id) or {}
+        # Cognito's region is the pool id's prefix (us-east-1 in us-east-1_otpDemo01); see §8.12.
+        region = pool_id.split("_", 1)[0]
+        updated = (pool.get("IssuerConfiguration") or {}).get("Type") == "UPDATED"
+        host = "issuer-cognito-idp" if updated else "cognito-idp"
+        return f"https://{host}.{region}.amazonaws.com/{pool_id}"
+
+    def emulator_url(self, pool_id: str) -> str:
+        """Where this emulator serves the pool's `.well-known/jwks.json` and `openid-configuration`."""
         return f"{self._base_url()}/{pool_id}"
 
     def _pool_keys(self, pool_id: str) -> dict:
@@ -97,7 +117,9 @@ class TokenSigner:
         if not isinstance(issuer, str) or "/" not in issuer or header.get("alg") != "RS256":
             raise InvalidToken("not an RS256 token of this emulator")
         pool_id = issuer.rsplit("/", 1)[1]
-        if issuer != self.issuer(pool_id) or self._store.get_pool(pool_id) is None:
+        pool = self._store.get_pool(pool_id)
+        # Only the issuer this pool's tokens are minted with now: not the other Cognito form, nor the other setting.
+        if pool is None or issuer != self.issuer(pool_id, pool):
             raise InvalidToken("unknown issuer")
         key = self._pool_keys(pool_id)[use]
         if header.get("kid") != key["kid"]:
