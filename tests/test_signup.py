@@ -255,3 +255,14 @@ def test_alias_pool_confirming_a_taken_phone(emulator, cognito):
     assert cognito.admin_get_user(UserPoolId=pool, Username=phone)["Username"] == "second"
     assert error_of(cognito.sign_up, ClientId=client, Username=phone, Password=PASSWORD)["Message"] == (
         "Username cannot be of phone number format, since user pool is configured for phone_number alias.")
+
+
+def test_sign_up_is_refused_on_an_admin_only_pool(cognito):
+    pool = cognito.create_user_pool(PoolName="invite-only", UsernameAttributes=["phone_number"],
+                                    AdminCreateUserConfig={"AllowAdminCreateUserOnly": True})["UserPool"]["Id"]
+    client = cognito.create_user_pool_client(UserPoolId=pool, ClientName="web")["UserPoolClient"]["ClientId"]
+    refused = error_of(cognito.sign_up, ClientId=client, Username="+919880000001", Password="Generated-Passw0rd!")
+    assert (refused["Code"], refused["Message"]) == ("NotAuthorizedException",
+                                                     "SignUp is not permitted for this user pool")
+    assert cognito.list_users(UserPoolId=pool)["Users"] == []
+    cognito.admin_create_user(UserPoolId=pool, Username="+919880000001", MessageAction="SUPPRESS")  # admins may

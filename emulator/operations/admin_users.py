@@ -142,7 +142,7 @@ def admin_update_user_attributes(services: Services, request: dict) -> dict:
     except AttributeTaken as taken:
         raise user_exists_error(pool, user["Username"], "AdminUpdateUserAttributes", taken.attribute) from None
     for attribute in to_verify:
-        verification.send_code(services, pool, user, attribute, purpose=verification.VERIFY_ATTRIBUTE,
+        verification.send_code(services, pool, user, attribute, purpose=verification.verify_purpose(attribute),
                                origin="AdminUpdateUserAttributes", message_source="CustomMessage_UpdateUserAttribute",
                                client=None, client_metadata=request.get("ClientMetadata") or {})
     return {}

@@ -19,6 +19,8 @@ SYMBOLS = set("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ")
 UNCONFIRMED = "UNCONFIRMED"
 CONFIRMED = "CONFIRMED"
 FORCE_CHANGE_PASSWORD = "FORCE_CHANGE_PASSWORD"
+RESET_REQUIRED = "RESET_REQUIRED"
+KEPT_PASSWORDS = 24  # the largest PasswordHistorySize a pool may set
 
 
 def user_not_found() -> errors.CognitoError:
@@ -174,8 +176,22 @@ def check_password_policy(pool: dict, password: str, lead: str = "Password did n
 
 
 def set_password(pool: dict, user: dict, password: str, temporary: bool, now: float) -> None:
+    """Replace the user's password; the one it replaces joins the history PasswordHistorySize checks."""
+    previous = user.get("Password")
+    if previous is not None:
+        user["PasswordHistory"] = [previous, *user.get("PasswordHistory", [])][:KEPT_PASSWORDS]
     user["Password"] = {**passwords.make_verifier(pool["Id"], user["Username"], password),
                         "temporary": temporary, "set_at": now}
+
+
+def check_password_history(pool: dict, user: dict, password: str) -> None:
+    """With PasswordHistorySize N, a new password may not be the current one or any of the N - 1 before it."""
+    size = pool["Policies"]["PasswordPolicy"].get("PasswordHistorySize") or 0
+    recent = ([user["Password"]] if user.get("Password") else []) + user.get("PasswordHistory", [])
+    for stored in recent[:size]:
+        if passwords.password_matches(pool["Id"], user["Username"], password, stored):
+            # Wording undocumented (docs/cognito-behaviour.md §11.6).
+            raise errors.PasswordHistoryPolicyViolationException("Password has previously been used.")
 
 
 # -- making users: SignUp, AdminCreateUser and the bulk import all build and add them here --------------------

@@ -14,12 +14,18 @@ CODE_PLACEHOLDER = "{####}"
 DEFAULT_SMS_MESSAGE = "Your verification code is {####}. "
 DEFAULT_EMAIL_MESSAGE = "Your verification code is {####}. "
 DEFAULT_EMAIL_SUBJECT = "Your verification code"
-CODE_LIFETIME = 24 * 3600  # sign-up and attribute verification codes (docs/cognito-behaviour.md §4.3)
 HOUR = 3600
 
-# Purposes a code can serve.
+# Purposes a code can serve, and how long its codes live (docs/cognito-behaviour.md §4.3, §11.1).
 SIGN_UP = "SIGN_UP"
-VERIFY_ATTRIBUTE = "VERIFY_ATTRIBUTE"
+FORGOT_PASSWORD = "FORGOT_PASSWORD"
+VERIFY_ATTRIBUTE = "VERIFY_ATTRIBUTE"  # one purpose per attribute: see verify_purpose
+LIFETIMES = {SIGN_UP: 24 * HOUR, VERIFY_ATTRIBUTE: 24 * HOUR, FORGOT_PASSWORD: HOUR}
+
+
+def verify_purpose(attribute: str) -> str:
+    """Codes that verify a phone number and an email are separate: a new one for either leaves the other working."""
+    return f"{VERIFY_ATTRIBUTE}:{attribute}"
 
 
 def new_code() -> str:
@@ -31,6 +37,25 @@ def verification_attribute(pool: dict, user: dict) -> str | None:
     auto_verified = pool.get("AutoVerifiedAttributes") or []
     for attribute in ("phone_number", "email"):
         if attribute in auto_verified and user["Attributes"].get(attribute):
+            return attribute
+    return None
+
+
+def recovery_attribute(pool: dict, user: dict) -> str | None:
+    """Where a password-reset code goes: the first of the pool's AccountRecoverySetting mechanisms (by priority)
+    the user has a verified value for; without the setting, a verified phone before a verified email. None: there
+    is nowhere (or recovery is admin_only)."""
+    setting = (pool.get("AccountRecoverySetting") or {}).get("RecoveryMechanisms")
+    if setting:
+        names = [mechanism["Name"] for mechanism in sorted(setting, key=lambda mechanism: mechanism["Priority"])]
+    else:
+        names = ["verified_phone_number", "verified_email"]
+    for name in names:
+        attribute = {"verified_phone_number": "phone_number", "verified_email": "email"}.get(name)
+        if attribute is None:
+            return None  # admin_only: no self-service recovery
+        attributes = user["Attributes"]
+        if attributes.get(attribute) and attributes.get(f"{attribute}_verified") == "true":
             return attribute
     return None
 
@@ -49,9 +74,11 @@ def _templates(pool: dict) -> tuple[str, str, str]:
 
 
 def send_code(services: Services, pool: dict, user: dict, attribute: str, *, purpose: str, origin: str,
-              message_source: str, client: dict | None, client_metadata: dict | None) -> dict:
-    """Issue a new code for `purpose` (older ones stop working) and send it; returns CodeDeliveryDetails."""
-    destination = user["Attributes"][attribute]
+              message_source: str, client: dict | None, client_metadata: dict | None,
+              destination: str | None = None) -> dict:
+    """Issue a new code for `purpose` (older ones stop working) and send it to the user's `attribute` (or to
+    `destination`, a value not yet stored); returns CodeDeliveryDetails."""
+    destination = destination or user["Attributes"][attribute]
     sms, email, subject = _templates(pool)
     custom = services.triggers.custom_message(pool, source=message_source, user=user, code_parameter=CODE_PLACEHOLDER,
                                               username_parameter=None, client_metadata=client_metadata or {},
@@ -59,7 +86,7 @@ def send_code(services: Services, pool: dict, user: dict, attribute: str, *, pur
     code = new_code()
     now = services.clock.now()
     # Stored before it is sent, so a code in the inbox always works.
-    services.store.replace_code(pool["Id"], user["Username"], purpose, code, now, now + CODE_LIFETIME)
+    services.store.replace_code(pool["Id"], user["Username"], purpose, code, now, now + LIFETIMES[purpose.split(":")[0]])
     if attribute == "phone_number":
         text = (custom.sms_message or sms).replace(CODE_PLACEHOLDER, code)
         services.outbox.send_sms(destination, text, origin, pool["Id"], code)
@@ -70,9 +97,13 @@ def send_code(services: Services, pool: dict, user: dict, attribute: str, *, pur
 
 
 def check_code(services: Services, pool: dict, user: dict, purpose: str, submitted: str) -> None:
-    """Accept the user's current, unexpired code; a superseded or expired one is ExpiredCodeException."""
+    """Accept the user's current, unexpired code; a superseded or expired one is ExpiredCodeException, as is any
+    code when none was ever sent for the purpose."""
     now = services.clock.now()
-    for stored in services.store.get_codes(pool["Id"], user["Username"], purpose):
+    codes = services.store.get_codes(pool["Id"], user["Username"], purpose)
+    if not codes:
+        raise errors.ExpiredCodeException("Invalid code provided, please request a code again.")
+    for stored in codes:
         if hmac.compare_digest(stored["code"].encode(), submitted.encode()):
             if stored["superseded"] or stored["expires_at"] <= now:
                 raise errors.ExpiredCodeException("Invalid code provided, please request a code again.")

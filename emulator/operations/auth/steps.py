@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from emulator import errors
 from emulator.operations import token_issue
 from emulator.operations.auth.sessions import AuthSession, open_session
-from emulator.operations.users import UNCONFIRMED, check_secret_hash, hides_user_existence
+from emulator.operations.users import RESET_REQUIRED, UNCONFIRMED, check_secret_hash, hides_user_existence
 from emulator.services import Services
 
 INCORRECT = "Incorrect username or password."
@@ -84,6 +84,9 @@ def check_user_can_sign_in(user: dict) -> None:
         raise errors.UserNotConfirmedException("User is not confirmed.")
     if not user["Enabled"]:
         raise errors.NotAuthorizedException("User is disabled.")
+    if user["UserStatus"] == RESET_REQUIRED:
+        # Said whatever PreventUserExistenceErrors is (docs/cognito-behaviour.md §11.5).
+        raise errors.PasswordResetRequiredException("Password reset required for the user")
 
 
 def fresh(services: Services, pool: dict, user: dict) -> dict:

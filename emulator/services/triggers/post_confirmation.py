@@ -1,5 +1,5 @@
 """PostConfirmation: after a user is confirmed (PostConfirmation_ConfirmSignUp; SignUp when PreSignUp
-auto-confirms; AdminConfirmSignUp). Request: userAttributes, clientMetadata. Its response is not read.
+auto-confirms; AdminConfirmSignUp) and after a password reset (PostConfirmation_ConfirmForgotPassword). Request: userAttributes, clientMetadata. Its response is not read.
 (docs/cognito-behaviour.md §6.3)
 """
 
