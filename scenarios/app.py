@@ -97,9 +97,9 @@ class Emulator:
 
     def verify_token(self, token: str, audience: str | None = None) -> dict:
         """Claims of a token, checked as an app's back end would: keys from the issuer's JWKS."""
-        issuer = f"{self.endpoint}/{self.pool_id}"
-        key = jwt.PyJWKClient(f"{issuer}/.well-known/jwks.json").get_signing_key_from_jwt(token)
-        return jwt.decode(token, key.key, algorithms=["RS256"], issuer=issuer, audience=audience,
+        discovery = self.http.get(f"{self.endpoint}/{self.pool_id}/.well-known/openid-configuration", timeout=10).json()
+        key = jwt.PyJWKClient(discovery["jwks_uri"]).get_signing_key_from_jwt(token)
+        return jwt.decode(token, key.key, algorithms=["RS256"], issuer=discovery["issuer"], audience=audience,
                           options={"verify_aud": audience is not None, "verify_exp": False, "verify_iat": False})
 
 

@@ -59,7 +59,7 @@ def issue_tokens(services: Services, pool: dict, client: dict, user: dict, *, so
     auth_time = int(refresh["auth_time"]) if refresh else issued
     origin_jti = refresh["origin_jti"] if refresh else str(uuid.uuid4())
     event_id = str(uuid.uuid4())
-    issuer = services.tokens.issuer(pool["Id"])
+    issuer = services.tokens.issuer(pool["Id"], pool)
     access_lifetime = validity_seconds(client, "AccessToken")
     sub = user["Attributes"]["sub"]
     id_claims = {"sub": sub, **_attribute_claims(user), "iss": issuer, "cognito:username": user["Username"],
