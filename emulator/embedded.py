@@ -76,7 +76,9 @@ class EmbeddedEmulator:
         cognito_calls = self.app.wsgi_app
         target = _text(request.headers.get("X-Amz-Target"))
         if cognito_calls.handles(request.method, split.path or "/", target, str(len(body))):
-            status, headers, data = cognito_calls.call(target, body, _text(request.headers.get("Origin")))
+            status, headers, data = cognito_calls.call(target, body, _text(request.headers.get("Origin")),
+                                                       (_text(request.headers.get("X-Amz-User-Agent")),
+                                                        _text(request.headers.get("User-Agent"))))
             return AWSResponse(request.url, status, dict(headers), _Raw(data))
         environ = {
             "REQUEST_METHOD": request.method, "SCRIPT_NAME": "", "PATH_INFO": split.path or "/",

@@ -154,3 +154,15 @@ def test_dashboard_actions_are_validated_like_api_calls(emulator, cognito):
     assert answer.status_code == 400
     assert answer.json()["message"] == f"InvalidParameterException: {expected['Message']}"
     assert "validation error detected" in expected["Message"]
+
+
+def test_list_users_filter_values_are_case_sensitive(emulator, cognito):
+    cognito.admin_create_user(UserPoolId=POOL, Username="+919881000001", MessageAction="SUPPRESS")
+    def count(text):
+        return len(cognito.list_users(UserPoolId=POOL, Filter=text)["Users"])
+    assert count('cognito:user_status = "FORCE_CHANGE_PASSWORD"') == 1
+    assert count('cognito:user_status = "force_change_password"') == 0
+    assert count('status = "Enabled"') == 1
+    assert count('status = "enabled"') == 0
+    assert count('status = "Disabled"') == 0
+    assert count('status ^= "En"') == 1

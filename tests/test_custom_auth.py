@@ -169,7 +169,7 @@ def test_events_and_client_metadata(emulator, cognito):
     ]
     first_define, first_create, verify_call, second_define = (c["event"] for c in calls)
     assert first_define["request"]["session"] == []
-    assert first_define["request"]["clientMetadata"] == {}  # InitiateAuth's metadata is not forwarded
+    assert "clientMetadata" not in first_define["request"]  # InitiateAuth's metadata is not forwarded
     assert first_define["response"] == {"challengeName": None, "issueTokens": None, "failAuthentication": None}
     assert first_define["request"]["userAttributes"]["cognito:user_status"] == "CONFIRMED"
     assert first_create["request"]["challengeName"] == "CUSTOM_CHALLENGE"
@@ -251,7 +251,7 @@ def test_pre_and_post_authentication_and_pre_token_generation(emulator, cognito)
 
     def pre_authentication(event, context):
         seen.append(event)
-        if event["request"]["clientMetadata"].get("block"):
+        if event["request"].get("clientMetadata", {}).get("block"):
             raise ValueError("Blocked for testing")
         return event
 

@@ -79,7 +79,7 @@ def test_verification_triggers_and_email_codes(emulator, cognito):
     seen = []
 
     def custom_message(event, context):
-        seen.append((event["triggerSource"], event["request"]["clientMetadata"]))
+        seen.append((event["triggerSource"], event["request"].get("clientMetadata")))
         return event
 
     emulator.services.functions.register("custom-message", custom_message)

@@ -60,6 +60,15 @@ def test_error_body_and_header_agree(emulator):
     assert response.headers["x-amzn-ErrorMessage"] == body["message"]
 
 
+def test_an_error_quoting_a_huge_value_keeps_its_header_short(emulator):
+    # http.client refuses header lines over 64 KB: a long message must not turn a 400 into a dropped connection.
+    response = post(emulator, "DescribeUserPool", {"UserPoolId": "x" * 100_000})
+    body = assert_cognito_error(response, "InvalidParameterException")
+    assert len(body["message"]) > 100_000 or "x" * 1000 in body["message"]
+    assert len(response.headers["x-amzn-ErrorMessage"]) <= 1024
+    assert response.headers["x-amzn-ErrorMessage"].endswith("...")
+
+
 def test_operation_not_in_cognito_is_unknown(emulator):
     body = assert_cognito_error(post(emulator, "MakeCoffee", {}), "UnknownOperationException")
     assert "MakeCoffee" in body["message"]

@@ -1,6 +1,7 @@
 """PreSignUp, CustomMessage and PostConfirmation, run in-process with Cognito's event shapes."""
 
 import pytest
+import requests
 
 from tests.conftest import error_of
 from tests.inbox import latest_code, messages
@@ -51,8 +52,8 @@ def test_pre_sign_up_event_shape(wired, cognito, calls):
     assert event["callerContext"]["clientId"] == client
     user = cognito.admin_get_user(UserPoolId=pool, Username="+919844000001")
     assert event["userName"] == user["Username"]
-    assert event["request"]["userAttributes"]["phone_number"] == "+919844000001"
-    assert event["request"]["userAttributes"]["given_name"] == "Asha"
+    # Only what was submitted (the username is the phone number): no sub, no verified flags.
+    assert event["request"]["userAttributes"] == {"phone_number": "+919844000001", "given_name": "Asha"}
     assert event["request"]["validationData"] == {"captcha": "ok"}
     assert event["request"]["clientMetadata"] == {"campaign": "diwali"}
     assert event["response"] == {"autoConfirmUser": False, "autoVerifyPhone": False, "autoVerifyEmail": False}
@@ -168,3 +169,37 @@ def test_functions_from_configuration(tmp_path):
         response = running.client().sign_up(ClientId="configuredclient0000000001", Username="+919844000009",
                                              Password="Passw0rd-123!")
         assert response["UserConfirmed"] is True
+
+
+def test_pre_sign_up_without_metadata_as_cognito_sends_it(wired, cognito, calls):
+    # A real event for a caller that sent neither: validationData null, no clientMetadata key (docs §6.3, §6.5).
+    register, make_pool = wired
+    pool, client = make_pool(PreSignUp=register("pre"))
+    cognito.sign_up(ClientId=client, Username="+919844000011", Password="Passw0rd-123!")
+    [(_, event, _)] = calls
+    assert event["request"] == {"userAttributes": {"phone_number": "+919844000011"}, "validationData": None}
+    assert event["callerContext"]["awsSdkVersion"].startswith("aws-sdk-boto3-")  # boto3 called
+
+
+def test_caller_sdk_is_read_from_the_user_agent(wired, emulator, calls):
+    register, make_pool = wired
+    pool, client = make_pool(PreSignUp=register("pre"))
+    for number, headers in enumerate([
+            {"User-Agent": "aws-sdk-js/3.1169.0 ua/2.1 os/linux lang/js md/nodejs#20.11.0"},
+            {"X-Amz-User-Agent": "aws-amplify/6.22.1 auth/1 framework/0", "User-Agent": "Mozilla/5.0 (X11)"},
+            {"User-Agent": "curl/8.5.0"}]):
+        body = {"ClientId": client, "Username": f"+91984400002{number}", "Password": "Passw0rd-123!"}
+        requests.post(emulator.url, json=body, timeout=5, headers={
+            **headers, "X-Amz-Target": "AWSCognitoIdentityProviderService.SignUp",
+            "Content-Type": "application/x-amz-json-1.1"}).raise_for_status()
+    assert [event["callerContext"]["awsSdkVersion"] for _, event, _ in calls] == [
+        "aws-sdk-js-3.1169.0", "aws-sdk-unknown-unknown", "aws-sdk-unknown-unknown"]
+
+
+def test_sign_up_with_a_custom_attribute_the_pool_lacks(wired, cognito):
+    _, make_pool = wired
+    pool, client = make_pool()
+    refused = error_of(cognito.sign_up, ClientId=client, Username="+919844000031", Password="Passw0rd-123!",
+                       UserAttributes=[{"Name": "custom:plan", "Value": "gold"}])
+    assert (refused["Code"], refused["Message"]) == ("InvalidParameterException",
+                                                     "Attribute does not exist in the schema.")

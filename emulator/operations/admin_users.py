@@ -14,8 +14,8 @@ from emulator.operations.signup import confirm, name_value_map
 from emulator.operations.user_pools import require_pool
 from emulator.operations.users import (
     FORCE_CHANGE_PASSWORD, UNCONFIRMED, add_user, attribute_list, check_password_policy, check_required_attributes,
-    checked_attributes, find_user, new_user, new_user_attributes, require_user, set_password, unique_attributes,
-    user_exists_error, user_type,
+    checked_attributes, find_user, new_user, new_user_attributes, require_user, set_password, submitted_view,
+    unique_attributes, user_exists_error, user_type,
 )
 from emulator.services import Services
 from emulator.services.store import AttributeTaken
@@ -72,8 +72,8 @@ def admin_create_user(services: Services, request: dict) -> dict:
         return {"User": user_type(user)}
 
     given_username = request["Username"]
-    username, attributes = new_user_attributes(
-        pool, given_username, checked_attributes(pool, request.get("UserAttributes"), admin=True))
+    submitted = checked_attributes(pool, request.get("UserAttributes"), admin=True)
+    username, attributes = new_user_attributes(pool, given_username, submitted)
     check_required_attributes(pool, attributes)
     password = request.get("TemporaryPassword") or _temporary_password(pool)
     check_password_policy(pool, password, lead="Password does not conform to policy")
@@ -81,7 +81,7 @@ def admin_create_user(services: Services, request: dict) -> dict:
         raise user_exists_error(pool, given_username, "AdminCreateUser")
     # PreSignUp runs, but its auto-confirm/verify flags do not apply to AdminCreateUser.
     services.triggers.pre_sign_up(pool, source="PreSignUp_AdminCreateUser", username=username,
-                                  user_attributes=attributes,
+                                  user_attributes=submitted_view(attributes, submitted),
                                   validation_data=name_value_map(request.get("ValidationData")),
                                   client_metadata=client_metadata)
     user = new_user(pool, username, attributes, FORCE_CHANGE_PASSWORD, now, password=password, temporary=True)
@@ -183,10 +183,13 @@ def parse_filter(text: str | None) -> tuple[str, str, str] | None:
     name, operator, value = match.group(1), match.group(2), re.sub(r"\\(.)", r"\1", match.group(3))
     if name not in FILTER_COLUMNS and name not in FILTER_SCANNED:
         raise errors.InvalidParameterException(f"Invalid search attribute: {name}")  # docs/cognito-behaviour.md §5.8
-    if name == "cognito:user_status":
-        value = value.upper()
-    elif name == "status":
-        value = "1" if value.lower() == "enabled" else "0"
+    if name == "status":
+        # Values compare as Cognito compares them, case and all: "Enabled" / "Disabled" (docs/cognito-behaviour.md §5.8).
+        matching = [flag for label, flag in (("Enabled", "1"), ("Disabled", "0"))
+                    if (label == value if operator == "=" else label.startswith(value))]
+        if len(matching) == 2:
+            return name, "^=", ""  # a prefix both labels share: every user
+        return name, "=", matching[0] if matching else "no match"
     return name, operator, value
 
 

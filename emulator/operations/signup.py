@@ -8,7 +8,7 @@ from emulator.operations.registry import operation
 from emulator.operations.users import (
     CONFIRMED, UNCONFIRMED, add_user, check_password_policy, check_required_attributes, check_secret_hash,
     checked_attributes, find_user, hides_user_existence, new_user, new_user_attributes, require_app_client,
-    user_exists_error,
+    submitted_view, unknown_attribute_at_sign_up, user_exists_error,
 )
 from emulator.services import Services
 
@@ -35,8 +35,9 @@ def sign_up(services: Services, request: dict) -> dict:
     check_secret_hash(client, given_username, request.get("SecretHash"))
     if (pool.get("AdminCreateUserConfig") or {}).get("AllowAdminCreateUserOnly"):
         raise errors.NotAuthorizedException("SignUp is not permitted for this user pool")  # docs/cognito-behaviour.md §4.9
-    username, attributes = new_user_attributes(
-        pool, given_username, checked_attributes(pool, request.get("UserAttributes"), admin=False))
+    submitted = checked_attributes(pool, request.get("UserAttributes"), admin=False,
+                                   unknown=unknown_attribute_at_sign_up)
+    username, attributes = new_user_attributes(pool, given_username, submitted)
     check_required_attributes(pool, attributes)
     password = request.get("Password")
     if password is None:
@@ -49,7 +50,7 @@ def sign_up(services: Services, request: dict) -> dict:
 
     client_metadata = request.get("ClientMetadata") or {}
     pre_sign_up = services.triggers.pre_sign_up(
-        pool, source="PreSignUp_SignUp", username=username, user_attributes=attributes,
+        pool, source="PreSignUp_SignUp", username=username, user_attributes=submitted_view(attributes, submitted),
         validation_data=name_value_map(request.get("ValidationData")), client_metadata=client_metadata, client=client)
     status = CONFIRMED if pre_sign_up.auto_confirm_user else UNCONFIRMED
     for flag, wanted, attribute in (("autoVerifyPhone", pre_sign_up.auto_verify_phone, "phone_number"),

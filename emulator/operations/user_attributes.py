@@ -63,7 +63,8 @@ def update_user_attributes(services: Services, request: dict) -> dict:
     pool, user, client = _signed_in(services, request)
     given = request["UserAttributes"]
     cleared = [item["Name"] for item in given if item.get("Value", "") == ""]
-    changes = checked_attributes(pool, [item for item in given if item.get("Value", "") != ""], admin=False)
+    changes = checked_attributes(pool, [item for item in given if item.get("Value", "") != ""], admin=False,
+                                 unknown=lambda name: errors.NotAuthorizedException(UNAUTHORIZED_WRITE))
     _check_writable(pool, client, [*changes, *cleared])
     auto_verified = pool.get("AutoVerifiedAttributes") or []
     held = (pool.get("UserAttributeUpdateSettings") or {}).get("AttributesRequireVerificationBeforeUpdate") or []

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import uuid
+from typing import Callable
 
 from emulator import errors
 from emulator.operations.user_pool_clients import client_not_found
@@ -130,16 +131,29 @@ def schema_names(pool: dict) -> set[str]:
     return {attribute["Name"] for attribute in pool.get("SchemaAttributes", [])}
 
 
-def checked_attributes(pool: dict, given: list[dict] | None, *, admin: bool) -> dict:
-    """`[{Name, Value}]` from a request as a dict, checked against the pool's schema and formats."""
+def unknown_attribute(name: str) -> errors.CognitoError:
+    """An attribute the schema lacks, as the administrator's operations report it."""
+    return errors.InvalidParameterException(
+        f"Attributes did not conform to the schema: Type for attribute {{{name}}} could not be determined")
+
+
+def unknown_attribute_at_sign_up(name: str) -> errors.CognitoError:
+    """SignUp words a custom attribute the pool does not define differently (docs/cognito-behaviour.md §3.5)."""
+    if name.startswith("custom:"):
+        return errors.InvalidParameterException("Attribute does not exist in the schema.")
+    return unknown_attribute(name)
+
+
+def checked_attributes(pool: dict, given: list[dict] | None, *, admin: bool,
+                       unknown: Callable[[str], errors.CognitoError] = unknown_attribute) -> dict:
+    """`[{Name, Value}]` from a request as a dict, checked against the pool's schema and formats; `unknown` makes
+    the error for a name the schema lacks."""
     names = schema_names(pool)
     attributes = {}
     for attribute in given or []:
         name, value = attribute["Name"], attribute.get("Value", "")
         if name not in names:
-            raise errors.InvalidParameterException(
-                f"Attributes did not conform to the schema: Type for attribute {{{name}}} could not be determined"
-            )
+            raise unknown(name)
         if name == "sub":
             raise errors.InvalidParameterException(
                 "Attributes did not conform to the schema: sub: Attribute cannot be updated. "
@@ -209,6 +223,13 @@ def new_user_attributes(pool: dict, given_username: str, attributes: dict, *,
         if attribute in merged:
             merged.setdefault(f"{attribute}_verified", verified)
     return username, merged
+
+
+def submitted_view(attributes: dict, submitted: dict) -> dict:
+    """A new user's attributes as PreSignUp sees them: those submitted and those the username implies (a phone number
+    or email given as the username), without the sub or the verified flags the emulator adds itself."""
+    return {name: value for name, value in attributes.items()
+            if name in submitted or (name != "sub" and not name.endswith("_verified"))}
 
 
 def new_user(pool: dict, username: str, attributes: dict, status: str, now: float, *, password: str | None = None,

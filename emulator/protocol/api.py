@@ -20,9 +20,11 @@ from emulator.protocol import sns
 from emulator.protocol.dispatch import Dispatcher, current_dispatcher
 from emulator.protocol.model import TARGET_PREFIX, operation_model
 from emulator.services import ids
+from emulator.services.caller import calling_from
 
 log = logging.getLogger("emulator.api")
 CONTENT_TYPE = "application/x-amz-json-1.1"
+ERROR_HEADER_LIMIT = 1024  # characters of x-amzn-ErrorMessage (docs/cognito-behaviour.md §1.3)
 
 cognito_api = Blueprint("cognito_api", __name__)
 
@@ -40,16 +42,20 @@ def dispatch(path: str) -> Response:
             f"Request body is larger than {current_app.config['MAX_CONTENT_LENGTH']} bytes.")
         status, headers, body = error_answer(too_large, ids.request_id())
     else:
-        status, headers, body = answer(current_dispatcher(), target, raw)
+        status, headers, body = answer(current_dispatcher(), target, raw,
+                                       (request.headers.get("X-Amz-User-Agent"), request.headers.get("User-Agent")))
     return Response(body, status=status, headers=headers)
 
 
-def answer(dispatcher: Dispatcher, target: str | None, raw: bytes) -> tuple[int, dict, bytes]:
+def answer(dispatcher: Dispatcher, target: str | None, raw: bytes,
+           user_agents: tuple[str | None, ...] = ()) -> tuple[int, dict, bytes]:
     """One Cognito call, without a web framework: (status, headers, body) for an X-Amz-Target and a body.
-    The HTTP route above and the in-process client of emulator.embedded both answer through this."""
+    The HTTP route above and the in-process client of emulator.embedded both answer through this.
+    `user_agents`: the X-Amz-User-Agent and User-Agent headers, which name the caller's SDK to triggers."""
     request_id = ids.request_id()
     try:
-        result = dispatcher.call(_operation_name(target), _json_body(raw))
+        with calling_from(*user_agents):
+            result = dispatcher.call(_operation_name(target), _json_body(raw))
         return 200, _headers(request_id), _json(result)
     except errors.CognitoError as error:
         return error_answer(error, request_id)
@@ -75,10 +81,11 @@ class CognitoCalls:
         return (method == "POST" and path == "/" and (target or "").startswith(TARGET_PREFIX)
                 and (length or "").isdigit() and int(length) <= self.max_bytes)
 
-    def call(self, target: str, body: bytes, origin: str | None) -> tuple[int, list[tuple[str, str]], bytes]:
+    def call(self, target: str, body: bytes, origin: str | None,
+             user_agents: tuple[str | None, ...] = ()) -> tuple[int, list[tuple[str, str]], bytes]:
         """(status, headers, body) for a plain Cognito call, logged as the Flask app logs its requests."""
         started = time.perf_counter()
-        status, headers, data = answer(self.dispatcher, target, body)
+        status, headers, data = answer(self.dispatcher, target, body, user_agents)
         guards.log_request(target.rpartition(".")[2], status, started, headers.get("x-amzn-ErrorType"))
         return status, [*headers.items(), ("Content-Length", str(len(data))), *self.cors_headers(origin)], data
 
@@ -86,7 +93,8 @@ class CognitoCalls:
         target, length = environ.get("HTTP_X_AMZ_TARGET"), environ.get("CONTENT_LENGTH")
         if not self.handles(environ["REQUEST_METHOD"], environ.get("PATH_INFO"), target, length):
             return self.app(environ, start_response)
-        status, headers, body = self.call(target, environ["wsgi.input"].read(int(length)), environ.get("HTTP_ORIGIN"))
+        status, headers, body = self.call(target, environ["wsgi.input"].read(int(length)), environ.get("HTTP_ORIGIN"),
+                                          (environ.get("HTTP_X_AMZ_USER_AGENT"), environ.get("HTTP_USER_AGENT")))
         start_response(f"{status} {HTTPStatus(status).phrase}", headers)
         return [body]
 
@@ -127,6 +135,10 @@ def _headers(request_id: str) -> dict:
 def error_answer(error: errors.CognitoError, request_id: str) -> tuple[int, dict, bytes]:
     headers = {**_headers(request_id), "x-amzn-ErrorType": f"{error.code}:"}
     header_message = " ".join(error.message.split())
+    if len(header_message) > ERROR_HEADER_LIMIT:
+        # A message quoting a huge value would make a header line clients refuse (http.client: 64 KB), and
+        # they would see a dropped connection instead of the 400. The body keeps the whole message.
+        header_message = header_message[:ERROR_HEADER_LIMIT - 3] + "..."
     if header_message.isascii():  # a header can't carry every message a body can
         headers["x-amzn-ErrorMessage"] = header_message
     return error.status, headers, _json(error.body())

@@ -16,7 +16,7 @@ EMPTY_RESPONSE: dict = {}
 def pre_authentication(triggers: TriggerRunner, pool: dict, *, username: str, user: dict | None, client: dict,
                        client_metadata: dict, user_not_found: bool | None) -> None:
     request = with_user_not_found({"userAttributes": auth_user_attributes(pool, user),
-                                   "validationData": client_metadata, "clientMetadata": client_metadata},
+                                   "validationData": client_metadata or None, "clientMetadata": client_metadata},
                                   user_not_found)
     try:
         triggers.invoke(pool, "PreAuthentication", "PreAuthentication_Authentication", username, request, client,

@@ -22,7 +22,9 @@ class PreSignUpResponse:
 
 def pre_sign_up(triggers: TriggerRunner, pool: dict, *, source: str, username: str, user_attributes: dict,
                 validation_data: dict, client_metadata: dict, client: dict | None = None) -> PreSignUpResponse:
-    request = {"userAttributes": dict(user_attributes), "validationData": validation_data,
+    # userAttributes: what the caller submitted (and what its username implies), not the sub or verified flags
+    # the emulator adds; validationData null when none was sent (docs/cognito-behaviour.md §6.3).
+    request = {"userAttributes": dict(user_attributes), "validationData": validation_data or None,
                "clientMetadata": client_metadata}
     response = triggers.invoke(pool, "PreSignUp", source, username, request, client, empty_response=EMPTY_RESPONSE)
     return PreSignUpResponse(auto_confirm_user=bool(response.get("autoConfirmUser")),

@@ -12,6 +12,7 @@ import json
 import logging
 
 from emulator import errors
+from emulator.services.caller import current_sdk
 from emulator.services.functions import FunctionImportError, FunctionNotFound, FunctionRegistry
 
 log = logging.getLogger("emulator.triggers")
@@ -46,13 +47,15 @@ class TriggerRunner:
             if required:
                 raise errors.InvalidParameterException(NOT_CONFIGURED)
             return copy.deepcopy(empty_response)
+        if not request.get("clientMetadata"):
+            # Cognito leaves the key out when the caller sent none (docs/cognito-behaviour.md §6.5).
+            request.pop("clientMetadata", None)
         event = {
             "version": version,
             "region": pool["Id"].split("_", 1)[0],
             "userPoolId": pool["Id"],
             "userName": username,
-            "callerContext": {"awsSdkVersion": "aws-sdk-unknown-unknown",
-                              "clientId": client["ClientId"] if client else None},
+            "callerContext": {"awsSdkVersion": current_sdk(), "clientId": client["ClientId"] if client else None},
             "triggerSource": source,
             "request": request,
             "response": copy.deepcopy(empty_response),
