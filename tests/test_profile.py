@@ -149,3 +149,19 @@ def test_delete_user(emulator, cognito):
     assert refreshed["Code"] == "NotAuthorizedException"
     # The number can sign up afresh.
     confirmed_user(emulator, cognito, phone)
+
+
+def test_read_attributes_limit_what_the_client_sees(emulator, cognito):
+    client_id = cognito.create_user_pool_client(
+        UserPoolId=POOL, ClientName="narrow", ReadAttributes=["phone_number", "given_name"],
+        ExplicitAuthFlows=["ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
+    phone = "+919879000012"
+    confirmed_user(emulator, cognito, phone)
+    cognito.admin_update_user_attributes(UserPoolId=POOL, Username=phone, UserAttributes=[
+        {"Name": "given_name", "Value": "Kavya"}, {"Name": "family_name", "Value": "Rao"}])
+    tokens = otp_sign_in(emulator, cognito, phone, client=client_id)
+    assert set(attributes(cognito, tokens["AccessToken"])) == {"sub", "phone_number", "given_name"}
+    claims = jwt.decode(tokens["IdToken"], options={"verify_signature": False})
+    assert claims["given_name"] == "Kavya" and "family_name" not in claims and "phone_number_verified" not in claims
+    everything = otp_sign_in(emulator, cognito, phone)  # the seeded client has no ReadAttributes: all of them
+    assert attributes(cognito, everything["AccessToken"])["family_name"] == "Rao"

@@ -27,10 +27,16 @@ def hash_refresh_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _attribute_claims(user: dict) -> dict:
+def readable(client: dict | None, name: str) -> bool:
+    """Whether the app client may read an attribute: all of them unless its ReadAttributes says (sub always)."""
+    allowed = (client or {}).get("ReadAttributes")
+    return allowed is None or name == "sub" or name in allowed
+
+
+def _attribute_claims(user: dict, client: dict) -> dict:
     claims = {}
     for name, value in user["Attributes"].items():
-        if name == "sub":
+        if name == "sub" or not readable(client, name):
             continue
         if name in ("email_verified", "phone_number_verified"):
             claims[name] = value == "true"  # booleans in tokens, strings in the API
@@ -62,7 +68,7 @@ def issue_tokens(services: Services, pool: dict, client: dict, user: dict, *, so
     issuer = services.tokens.issuer(pool["Id"], pool)
     access_lifetime = validity_seconds(client, "AccessToken")
     sub = user["Attributes"]["sub"]
-    id_claims = {"sub": sub, **_attribute_claims(user), "iss": issuer, "cognito:username": user["Username"],
+    id_claims = {"sub": sub, **_attribute_claims(user, client), "iss": issuer, "cognito:username": user["Username"],
                  "origin_jti": origin_jti, "aud": client["ClientId"], "event_id": event_id, "token_use": "id",
                  "auth_time": auth_time, "exp": issued + validity_seconds(client, "IdToken"), "iat": issued,
                  "jti": str(uuid.uuid4())}

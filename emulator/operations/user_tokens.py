@@ -15,8 +15,10 @@ from emulator import errors
 
 @operation("GetUser")
 def get_user(services: Services, request: dict) -> dict:
-    _, user, _ = token_issue.user_of_access_token(services, request["AccessToken"])
-    return {"Username": user["Username"], "UserAttributes": attribute_list(user)}
+    _, user, claims = token_issue.user_of_access_token(services, request["AccessToken"])
+    client = services.store.get_client(str(claims.get("client_id")))
+    shown = [name for name in user["Attributes"] if token_issue.readable(client, name)]
+    return {"Username": user["Username"], "UserAttributes": attribute_list(user, shown)}
 
 
 @operation("GlobalSignOut")
