@@ -23,7 +23,7 @@ INBOX_PAGE_SIZE = 200
 USERS_PAGE_SIZE = 500
 TRACE_PAGE_SIZE = 200
 USER_ACTIONS = {"confirm": "AdminConfirmSignUp", "disable": "AdminDisableUser", "enable": "AdminEnableUser",
-                "delete": "AdminDeleteUser"}
+                "delete": "AdminDeleteUser", "reset-password": "AdminResetUserPassword"}
 
 
 def _all_pools() -> list[dict]:
@@ -64,7 +64,19 @@ def favicon():
 
 @web.get("/")
 def inbox():
-    return render_template("inbox.html", page_size=INBOX_PAGE_SIZE)
+    return render_template("inbox.html", page_size=INBOX_PAGE_SIZE, title="SMS inbox", source="/_emulator/sms",
+                           destination="phone_number", destination_label="Number",
+                           placeholder="Filter by phone number or part of it, e.g. 43210",
+                           empty_text="Texts the emulator would send appear here as they happen.")
+
+
+@web.get("/email")
+def email_inbox():
+    return render_template("inbox.html", page_size=INBOX_PAGE_SIZE, title="Email inbox", source="/_emulator/email",
+                           destination="email", destination_label="Address",
+                           placeholder="Filter by address or part of it, e.g. asha@",
+                           empty_text="Emails the emulator would send (codes for pools that verify email, invitations) "
+                                      "appear here as they happen.")
 
 
 def _users_context() -> dict:
@@ -75,8 +87,9 @@ def _users_context() -> dict:
         now = current_services().clock.now()
         page, cursor = current_services().store.list_users(pool_id, USERS_PAGE_SIZE)
         more = cursor is not None
+        groups = current_services().store.group_names_by_user(pool_id)
         for user in page:
-            users.append({**user, "created": _when(user["UserCreateDate"]),
+            users.append({**user, "created": _when(user["UserCreateDate"]), "groups": groups.get(user["Username"], []),
                           "limbo_for": _duration(now - user["UserCreateDate"])})
     return {"pools": pools, "pool_id": pool_id, "users": users, "more": more}
 
@@ -91,7 +104,7 @@ def users_table():
     return render_template("users_table.html", **_users_context())
 
 
-@web.post("/users/<pool_id>/<path:username>/<any(confirm, disable, enable, delete):action>")
+@web.post("/users/<pool_id>/<path:username>/<any(confirm, disable, enable, delete, \"reset-password\"):action>")
 def user_action(pool_id: str, username: str, action: str):
     try:
         # Through the same validation and operation as the API call would go.

@@ -51,6 +51,21 @@ def test_users_change_state_live_and_actions_work(page, emulator, cognito):
         cognito.admin_get_user(UserPoolId=POOL, Username=second)
 
 
+def test_users_show_their_groups_and_a_password_can_be_reset(page, emulator, cognito):
+    confirmed_user(emulator, cognito, "+919722000010")
+    cognito.create_group(GroupName="admins", UserPoolId=POOL)
+    cognito.admin_add_user_to_group(UserPoolId=POOL, Username="+919722000010", GroupName="admins")
+    page.goto(f"{emulator.url}/users")
+    row = page.locator(f"tr.user[data-username='{username_of(cognito, '+919722000010')}']")
+    assert row.locator(".groups").inner_text().strip() == "admins"
+    with page.expect_navigation():
+        row.locator("button.reset-password").click()
+    assert cognito.admin_get_user(UserPoolId=POOL, Username="+919722000010")["UserStatus"] == "RESET_REQUIRED"
+    assert latest_code(emulator, "+919722000010")  # the reset code went to the phone
+    assert page.locator(f"tr.user[data-username='{username_of(cognito, '+919722000010')}'] .status").inner_text() \
+        == "RESET_REQUIRED"
+
+
 def test_trace_shows_an_otp_sign_in_with_its_events(page, emulator, cognito):
     confirmed_user(emulator, cognito, "+919722000003")
     cognito.admin_update_user_attributes(UserPoolId=POOL, Username="+919722000003",
@@ -186,7 +201,8 @@ def test_pages_fit_a_phone_and_screenshots(browser, emulator, cognito):
     confirmed_user(emulator, cognito, phones[0])
     cognito.sign_up(ClientId=CLIENT, Username=phones[1], Password="Generated-Passw0rd!")
     otp_sign_in(emulator, cognito, phones[0])
-    pages = {"inbox": "/", "users": "/users", "trace": "/trace", "pools": "/pools", "clock": "/clock"}
+    pages = {"inbox": "/", "email": "/email", "users": "/users", "trace": "/trace", "pools": "/pools",
+             "clock": "/clock"}
     directory = SCREENSHOTS if os.environ.get("UPDATE_SCREENSHOTS") == "1" else None
     for width, suffix in ((1100, ""), (390, "-phone")):
         context = browser.new_context(viewport={"width": width, "height": 760})

@@ -2,6 +2,8 @@
 
 import datetime
 
+import requests
+
 import pytest
 
 from tests.inbox import latest_code, messages
@@ -24,7 +26,7 @@ def test_a_sign_up_code_appears_without_reloading_and_copies(page, emulator, cog
     card = page.locator("article.message").first
     card.locator(".code").wait_for(timeout=5000)
     assert card.locator(".code").inner_text() == code
-    assert card.locator(".phone").inner_text() == "+919855000001"
+    assert card.locator(".destination").inner_text() == "+919855000001"
     card.locator("button.copy").click()
     assert page.evaluate("navigator.clipboard.readText()") == code
 
@@ -58,7 +60,7 @@ def test_filter_and_clear(page, emulator, cognito):
     page.wait_for_function("document.querySelectorAll('article.message').length === 2")
     page.fill("#filter", "0004")  # part of a number is enough
     page.wait_for_function("document.querySelectorAll('article.message').length === 1")
-    assert page.locator("article.message .phone").inner_text() == "+919855000004"
+    assert page.locator("article.message .destination").inner_text() == "+919855000004"
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("#clear")
     page.wait_for_function("document.querySelectorAll('article.message').length === 0")
@@ -77,4 +79,25 @@ def test_ten_thousand_messages_show_a_bounded_page(browser, emulator):
     page.wait_for_selector("#status:text('live')")
     assert page.locator("article.message").count() == 200
     assert page.locator("article.message .code").first.inner_text() == "009999"  # newest first
+    context.close()
+
+
+def test_the_email_inbox_shows_subjects_and_codes(browser, emulator, cognito):
+    pool = cognito.create_user_pool(PoolName="by-email", UsernameAttributes=["email"],
+                                    AutoVerifiedAttributes=["email"])["UserPool"]["Id"]
+    client = cognito.create_user_pool_client(UserPoolId=pool, ClientName="web")["UserPoolClient"]["ClientId"]
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(emulator.url + "/email")
+    page.wait_for_selector("#status:text('live')")
+    cognito.sign_up(ClientId=client, Username="asha@example.com", Password="Generated-Passw0rd!")
+    card = page.locator("article.message").first
+    card.locator(".code").wait_for(timeout=5000)  # arrives live
+    stored = requests.get(f"{emulator.url}/_emulator/email", timeout=5).json()["messages"][-1]
+    assert card.locator(".code").inner_text() == stored["code"]
+    assert card.locator(".destination").inner_text() == "asha@example.com"
+    assert card.locator(".subject").inner_text() == stored["subject"]
+    page.fill("#filter", "nobody@")
+    page.wait_for_function("document.querySelectorAll('article.message').length === 0")
+    assert page.locator("nav a.current").inner_text() == "Email inbox"
     context.close()

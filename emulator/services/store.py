@@ -499,6 +499,14 @@ class Store:
             return [json.loads(row["data"]) for row in self._query(sql, (pool_id, username, after))], None
         return _page(self._query(sql + " LIMIT ?", (pool_id, username, after, limit + 1)), limit)
 
+    def group_names_by_user(self, pool_id: str) -> dict[str, list[str]]:
+        """Every member of the pool's groups → the names of their groups, in the groups' creation order."""
+        names: dict[str, list[str]] = {}
+        for row in self._query("SELECT m.username, g.name FROM group_members m JOIN groups g ON g.pool_id = m.pool_id"
+                               " AND g.name = m.group_name WHERE m.pool_id = ? ORDER BY g.seq", (pool_id,)):
+            names.setdefault(row["username"], []).append(row["name"])
+        return names
+
     def list_group_members(self, pool_id: str, group_name: str, limit: int, after: int = 0
                            ) -> tuple[list[dict], int | None]:
         """One page of a group's users, in the order they joined."""
