@@ -91,6 +91,15 @@ class Emulator:
     def advance_clock(self, seconds: float) -> None:
         self.http.post(f"{self.endpoint}/_emulator/clock", json={"seconds": seconds}, timeout=10).raise_for_status()
 
+    def clock_offset(self) -> float:
+        return self.http.get(f"{self.endpoint}/_emulator/clock", timeout=10).json()["offset_seconds"]
+
+    def restore_clock(self, offset: float) -> None:
+        """Put the clock's offset back to `offset` (time only moves forward, so: reset, then move)."""
+        self.http.delete(f"{self.endpoint}/_emulator/clock", timeout=10).raise_for_status()
+        if offset:
+            self.advance_clock(offset)
+
     def invoke(self, function: str, payload) -> dict:
         response = self.lambda_.invoke(FunctionName=function, Payload=json.dumps(payload))
         return json.load(response["Payload"])

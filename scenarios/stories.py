@@ -167,6 +167,31 @@ def session_expiry(story: Story) -> None:
         tokens_from(story, answer(story, challenge, phone, new_code))
 
 
+@scenario("forgot-password", "a user who forgot their password resets it with a texted code and signs in with the new one")
+def forgot_password(story: Story) -> None:
+    app = story.app
+    phone = new_confirmed_user(story)
+    new_password = app.generated_password()
+    before = app.last_text_id(phone)
+    with story.step("ask for a reset: a code is texted to the verified number"):
+        details = app.cognito.forgot_password(ClientId=app.client_id, Username=phone)["CodeDeliveryDetails"]
+        story.expect((details["DeliveryMedium"], details["Destination"][-4:]), ("SMS", phone[-4:]), "delivery")
+        _, code = app.wait_for_code(phone, after=before)
+    with story.step("a wrong code is refused"):
+        story.expect_error("CodeMismatchException", app.cognito.confirm_forgot_password, ClientId=app.client_id,
+                           Username=phone, ConfirmationCode=wrong(code), Password=new_password,
+                           message="Invalid verification code provided, please try again.")
+    with story.step("the texted code sets the new password"):
+        app.cognito.confirm_forgot_password(ClientId=app.client_id, Username=phone, ConfirmationCode=code,
+                                            Password=new_password)
+    with story.step("the code works only once"):
+        story.expect_error("ExpiredCodeException", app.cognito.confirm_forgot_password, ClientId=app.client_id,
+                           Username=phone, ConfirmationCode=code, Password=app.generated_password())
+    with story.step("the new password signs in (USER_PASSWORD_AUTH)"):
+        tokens_from(story, app.cognito.initiate_auth(ClientId=app.client_id, AuthFlow="USER_PASSWORD_AUTH",
+                                                     AuthParameters={"USERNAME": phone, "PASSWORD": new_password}))
+
+
 @scenario("resend-code", "a resent confirmation code replaces the first one, which then reads as expired")
 def resend_code(story: Story) -> None:
     app = story.app

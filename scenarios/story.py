@@ -126,6 +126,7 @@ def run_scenario(scenario: Scenario, app: Emulator, out: Printer | None = None) 
     result = ScenarioResult(scenario)
     if out:
         out.scenario(scenario)
+    offset = app.clock_offset()
     try:
         scenario.body(Story(app, result, out))
     except StepFailed:
@@ -134,4 +135,9 @@ def run_scenario(scenario: Scenario, app: Emulator, out: Printer | None = None) 
         result.steps.append(Step("(between steps)", False, 0.0, f"{type(error).__name__}: {error}"))
         if out:
             out.step(result.steps[-1])
+    finally:
+        if app.clock_offset() != offset:
+            # A scenario that moved time puts it back: the offset outlives restarts, and tokens issued ahead of
+            # this machine's clock look not yet valid to JWT libraries.
+            app.restore_clock(offset)
     return result

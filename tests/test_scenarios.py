@@ -25,6 +25,16 @@ def test_scenario(live, name):
     assert len(result.steps) >= 3
 
 
+def test_a_scenario_that_moves_the_clock_puts_it_back(live):
+    live.services.clock.advance(60)  # an offset someone set before: kept, not zeroed
+    try:
+        result = run_scenario(SCENARIOS["session-expiry"], Emulator(live.url))
+        assert result.passed, result.failure
+        assert live.services.clock.offset == 60
+    finally:
+        live.services.clock.reset()
+
+
 def run_cli(*args):
     return subprocess.run([sys.executable, "-m", "emulator.scenarios", *args], cwd=ROOT, capture_output=True, text=True,
                           timeout=120)
