@@ -11,6 +11,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# setuptools warns on every editable install that a folder named like the package may shadow it: here the folder
+# is the package, so the note is noise.
+export PYTHONWARNINGS := ignore:Editable installation
+
 # Stamps: reinstall only when the package metadata changes.
 $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import logging
+import os
 import secrets
 import signal
 import sys
@@ -13,7 +14,9 @@ from emulator import seed
 from emulator.app import create_app, services_of
 from emulator.server import Server
 from emulator.services.store import DataDirectoryError
+from emulator.services.functions import add_search_path
 from emulator.settings import DEFAULT_PORT, ISSUERS, Settings
+
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
@@ -43,6 +46,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    # Handlers are looked up in the current directory as `python -m emulator` would; the `cognito-emulator` script
+    # alone would not (the configuration file's directory still comes first).
+    add_search_path(os.getcwd())
     logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # Handlers create boto3 clients; botocore's own notes about where it found credentials are noise here.
     logging.getLogger("botocore").setLevel(max(logging.WARNING, logging.getLogger().level))
@@ -106,5 +112,9 @@ def banner(app, settings: Settings) -> str:
         lines.append(f"  web page: {settings.base_url}/?token={settings.control_token}")
     else:
         lines.append(f"  web page: {settings.base_url}/")
+    offset = services_of(app).clock.offset
+    if offset:
+        lines.append(f"  clock: {offset:g} seconds ahead of this machine, kept from an earlier run "
+                     f"(DELETE {settings.base_url}/_emulator/clock resets it)")
     lines.append(f"export AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER={settings.base_url}")
     return "\n".join(lines)

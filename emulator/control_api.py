@@ -43,7 +43,8 @@ def get_clock():
 @control_api.post("/clock")
 def advance_clock():
     """Advance emulator time: JSON `{"seconds": N}` or `?seconds=N`."""
-    body = request.get_json(silent=True) if request.content_length else None
+    # force: `curl -d '{"seconds": 60}'` sends it as a form; the body is JSON whatever its Content-Type says.
+    body = request.get_json(force=True, silent=True) if request.content_length else None
     seconds = body.get("seconds") if isinstance(body, dict) else request.args.get("seconds")
     try:
         seconds = float(seconds)

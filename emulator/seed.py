@@ -31,6 +31,7 @@ from emulator.protocol.dispatch import Dispatcher
 from emulator.protocol.model import operation_model
 from emulator.protocol.validation import unknown_members
 from emulator.services import ids
+from emulator.services.functions import function_name
 
 log = logging.getLogger("emulator.seed")
 
@@ -133,6 +134,7 @@ def apply(dispatcher: Dispatcher, config: dict) -> list[SeededPool]:
             _validated(dispatcher, "DescribeUserPool", {"UserPoolId": pool_id}, where)
         request = _validated(dispatcher, "CreateUserPool",
                              {k: v for k, v in entry.items() if k not in ("Id", "Clients")}, where)
+        _check_triggers(request.get("LambdaConfig") or {}, set(dispatcher.services.functions.names()), where)
         pool = _apply_pool(dispatcher, request, pool_id, where)
         result = SeededPool(pool)
         for client_index, client_entry in enumerate(entry.get("Clients", [])):
@@ -151,6 +153,19 @@ def apply(dispatcher: Dispatcher, config: dict) -> list[SeededPool]:
             result.clients.append(_apply_client(dispatcher, pool, client_request, client_id, client_where))
         seeded.append(result)
     return seeded
+
+
+def _check_triggers(lambda_config: dict, declared: set[str], where: str) -> None:
+    """Every function a seeded pool's LambdaConfig names must be declared under "functions": found at start, not
+    when a client first trips on it."""
+    for trigger, value in lambda_config.items():
+        reference = value.get("LambdaArn") if isinstance(value, dict) else value
+        if trigger == "KMSKeyID" or not isinstance(reference, str):
+            continue
+        name = function_name(reference)
+        if name not in declared:
+            raise SeedError(f'{where}: LambdaConfig.{trigger} names function "{name}", which "functions" does not '
+                            f"declare (declared: {', '.join(sorted(declared)) or 'none'})")
 
 
 def _differs(updated: dict, existing: dict) -> bool:

@@ -204,6 +204,10 @@ STRICT_CASES = [
      "unknown key user_pools[0].Clients[0].ExplicitAuthFlow: did you mean ExplicitAuthFlows?"),
     ({"functions": {"f": {"handler": "tests.handlers.auto_confirm", "enviroment": {}}}},
      "unknown key functions.f.enviroment: did you mean environment?"),
+    ({"functions": {"f": {"handler": "tests.handlers.auto_confirm"}},
+      "user_pools": [{"PoolName": "p", "LambdaConfig": {"PreSignUp": "arn:aws:lambda:us-east-1:1:function:nope"}}]},
+     'user_pools[0] (p): LambdaConfig.PreSignUp names function "nope", which "functions" does not declare '
+     "(declared: f)"),
 ]
 
 
@@ -266,3 +270,25 @@ def test_an_apps_own_triggers_package_does_not_shadow_the_shipped_handlers(tmp_p
                             text=True, timeout=30)
     assert result.returncode == 0, result.stderr
     assert "4 function(s)" in result.stdout
+
+
+def test_the_console_script_finds_handlers_in_the_current_directory(tmp_path):
+    """`cognito-emulator` (not `python -m`, which puts the current directory on the path by itself)."""
+    (tmp_path / "myapp").mkdir()
+    (tmp_path / "myapp" / "hooks.py").write_text("def pre_sign_up(event, context):\n    return event\n")
+    config = tmp_path / "conf" / "config.json"
+    config.parent.mkdir()
+    config.write_text(json.dumps({"functions": {"pre-sign-up": {"handler": "myapp.hooks.pre_sign_up"}}}))
+    script = os.path.join(os.path.dirname(sys.executable), "cognito-emulator")
+    result = subprocess.run([script, "--check-config", "--config", str(config)], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert "1 function(s)" in result.stdout
+
+
+def test_the_banner_says_when_the_clock_is_ahead(tmp_path, spawn):
+    first = spawn("--data", str(tmp_path)).wait_ready()
+    requests.post(f"{first.url}/_emulator/clock", data='{"seconds": 90}', timeout=5).raise_for_status()  # no JSON type
+    first.stop()
+    second = spawn("--data", str(tmp_path)).wait_ready()
+    assert "clock: 90 seconds ahead of this machine" in second.stop()

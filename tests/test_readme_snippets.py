@@ -12,6 +12,7 @@ import sys
 import venv
 
 import boto3
+import pytest
 
 from tests.conftest import ROOT
 
@@ -95,3 +96,19 @@ def test_the_boto3_and_pycognito_blocks_run_as_written(tmp_path, spawn):
     cognito.admin_confirm_sign_up(UserPoolId="us-east-1_otpDemo01", Username=username)
     pip_install(python, packages_for("pycognito-example"))
     assert run_script(python, tmp_path, client + "\n" + example, emulator.url).strip() == "3600"
+
+
+def test_the_aws_cli_block_runs_as_written(tmp_path, spawn):
+    """In a shell with no AWS settings of its own (CLI v1, which `make test` installs, reads only AWS_DEFAULT_REGION)."""
+    aws_dir = os.path.dirname(sys.executable)
+    if not os.path.exists(os.path.join(aws_dir, "aws")):
+        pytest.skip("the AWS CLI is installed by the test extra")
+    text = readme()
+    block = text.split("<!-- aws-cli -->\n```sh\n", 1)[1].split("\n```", 1)[0]
+    emulator = spawn("--data", ":memory:").wait_ready()
+    script = tmp_path / "cli.sh"
+    script.write_text("set -e\n" + block.replace("http://127.0.0.1:9229", emulator.url))
+    env = {"PATH": f"{aws_dir}:{os.environ['PATH']}", "HOME": str(tmp_path)}
+    run = subprocess.run(["bash", str(script)], capture_output=True, text=True, timeout=120, env=env)
+    assert run.returncode == 0, run.stderr
+    assert "us-east-1_otpDemo01" in run.stdout
