@@ -2,10 +2,13 @@
 and the AWS SDK for JavaScript v3 (pinned in tests/js/package.json), each driven by a Node script that prints
 what happened as JSON."""
 
+import fcntl
+import hashlib
 import json
 import os
 import shutil
 import subprocess
+import tempfile
 
 import pytest
 
@@ -29,12 +32,16 @@ def node_clients():
     stamp = os.path.join(JS, "node_modules", ".installed-lock")
     with open(lock, "rb") as handle:
         wanted = handle.read()
-    if not os.path.exists(stamp) or open(stamp, "rb").read() != wanted:
-        result = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=JS,
-                                capture_output=True, text=True, timeout=600)
-        assert result.returncode == 0, result.stderr
-        with open(stamp, "wb") as handle:
-            handle.write(wanted)
+    # One install at a time: pytest-xdist workers each run this fixture, and two `npm ci` at once break node_modules.
+    guard = os.path.join(tempfile.gettempdir(), f"npm-ci-{hashlib.sha256(JS.encode()).hexdigest()[:16]}.lock")
+    with open(guard, "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        if not os.path.exists(stamp) or open(stamp, "rb").read() != wanted:
+            result = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=JS,
+                                    capture_output=True, text=True, timeout=600)
+            assert result.returncode == 0, result.stderr
+            with open(stamp, "wb") as handle:
+                handle.write(wanted)
     return node
 
 
