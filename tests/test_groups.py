@@ -148,6 +148,7 @@ def test_pre_token_generation_v1_sees_and_overrides_groups(emulator, cognito, ov
     id_claims = claims(tokens["IdToken"])
     assert {k: v for k, v in id_claims.items() if k.startswith("cognito:") and k != "cognito:username"} == expected
     assert id_claims["tenant"] == "acme"
+    assert claims(tokens["AccessToken"])["cognito:groups"] == ["staff"]  # V1_0 changes the ID token only
 
 
 def test_pre_token_generation_v2_group_override_reaches_both_tokens(emulator, cognito):

@@ -216,3 +216,21 @@ def test_admin_reset_then_sign_in_asks_for_a_reset(emulator, cognito):
                                     Password=NEW_PASSWORD)
     assert cognito.admin_get_user(UserPoolId=POOL, Username=phone)["UserStatus"] == "CONFIRMED"
     assert "AuthenticationResult" in password_sign_in(cognito, phone, NEW_PASSWORD)
+
+
+def test_a_reset_user_cannot_change_the_password_with_an_old_token(emulator, cognito):
+    phone = "+919878000013"
+    confirmed_user(emulator, cognito, phone)
+    token = password_sign_in(cognito, phone, PASSWORD)["AuthenticationResult"]["AccessToken"]
+    cognito.admin_reset_user_password(UserPoolId=POOL, Username=phone)
+    refused = error_of(cognito.change_password, AccessToken=token, PreviousPassword=PASSWORD,
+                       ProposedPassword=NEW_PASSWORD)
+    assert refused["Code"] == "PasswordResetRequiredException"
+
+
+def test_an_unconfirmed_users_password_cannot_be_reset(emulator, cognito):
+    cognito.sign_up(ClientId=CLIENT, Username="+919878000014", Password=PASSWORD)
+    refused = error_of(cognito.admin_reset_user_password, UserPoolId=POOL, Username="+919878000014")
+    assert (refused["Code"], refused["Message"]) == ("NotAuthorizedException",
+                                                     "User password cannot be reset in the current state.")
+    assert cognito.admin_get_user(UserPoolId=POOL, Username="+919878000014")["UserStatus"] == "UNCONFIRMED"

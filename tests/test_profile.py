@@ -165,3 +165,56 @@ def test_read_attributes_limit_what_the_client_sees(emulator, cognito):
     assert claims["given_name"] == "Kavya" and "family_name" not in claims and "phone_number_verified" not in claims
     everything = otp_sign_in(emulator, cognito, phone)  # the seeded client has no ReadAttributes: all of them
     assert attributes(cognito, everything["AccessToken"])["family_name"] == "Rao"
+
+
+def test_a_code_verifies_only_the_value_it_was_sent_to(emulator, cognito):
+    # Email is not auto-verified here: changing it sends no code, and the code sent to the old address must not
+    # verify the new one.
+    phone = "+919879000013"
+    confirmed_user(emulator, cognito, phone)
+    token = otp_sign_in(emulator, cognito, phone)["AccessToken"]
+    cognito.update_user_attributes(AccessToken=token, UserAttributes=[{"Name": "email", "Value": "mine@example.com"}])
+    cognito.get_user_attribute_verification_code(AccessToken=token, AttributeName="email")
+    code = email_code(emulator, "mine@example.com")
+    cognito.update_user_attributes(AccessToken=token, UserAttributes=[{"Name": "email", "Value": "victim@example.com"}])
+    refused = error_of(cognito.verify_user_attribute, AccessToken=token, AttributeName="email", Code=code)
+    assert refused["Code"] == "ExpiredCodeException"
+    assert attributes(cognito, token)["email_verified"] == "false"
+
+
+def test_an_administrators_change_replaces_a_waiting_value(emulator, cognito):
+    hold_until_verified(cognito, "phone_number")
+    old, asked, set_by_admin = "+919879000014", "+919879000015", "+919879000016"
+    confirmed_user(emulator, cognito, old)
+    token = otp_sign_in(emulator, cognito, old)["AccessToken"]
+    cognito.update_user_attributes(AccessToken=token, UserAttributes=[{"Name": "phone_number", "Value": asked}])
+    cognito.admin_update_user_attributes(UserPoolId=POOL, Username=old, UserAttributes=[
+        {"Name": "phone_number", "Value": set_by_admin}])
+    cognito.verify_user_attribute(AccessToken=token, AttributeName="phone_number",
+                                  Code=latest_code(emulator, set_by_admin))
+    now = attributes(cognito, token)
+    assert (now["phone_number"], now["phone_number_verified"]) == (set_by_admin, "true")  # not the waiting one
+
+
+def test_clearing_by_empty_value_follows_the_same_rules(emulator, cognito):
+    phone = "+919879000017"
+    confirmed_user(emulator, cognito, phone)
+    token = otp_sign_in(emulator, cognito, phone)["AccessToken"]
+    unknown = error_of(cognito.update_user_attributes, AccessToken=token,
+                       UserAttributes=[{"Name": "custom:nope", "Value": ""}])
+    assert unknown["Code"] == "NotAuthorizedException"
+    assert error_of(cognito.update_user_attributes, AccessToken=token,
+                    UserAttributes=[{"Name": "sub", "Value": ""}])["Code"] == "InvalidParameterException"
+    assert error_of(cognito.delete_user_attributes, AccessToken=token,
+                    UserAttributeNames=["custom:nope"])["Code"] == "NotAuthorizedException"
+
+
+def test_sign_up_honours_write_attributes(emulator, cognito):
+    client_id = cognito.create_user_pool_client(UserPoolId=POOL, ClientName="signup-limited",
+                                                WriteAttributes=["given_name"])["UserPoolClient"]["ClientId"]
+    refused = error_of(cognito.sign_up, ClientId=client_id, Username="+919879000018", Password="Generated-Passw0rd!",
+                       UserAttributes=[{"Name": "family_name", "Value": "Eve"}])
+    assert (refused["Code"], refused["Message"]) == ("NotAuthorizedException",
+                                                     "A client attempted to write unauthorized attribute")
+    cognito.sign_up(ClientId=client_id, Username="+919879000018", Password="Generated-Passw0rd!",
+                    UserAttributes=[{"Name": "given_name", "Value": "Ok"}])

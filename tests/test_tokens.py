@@ -261,3 +261,24 @@ def test_revoke_token_for_an_unknown_client_is_unauthorized(cognito, signed_in):
     error = error_of(cognito.revoke_token, Token=signed_in["RefreshToken"], ClientId="nosuchclient")
     assert (error["Code"], error["Status"]) == ("UnauthorizedException", 400)
     assert cognito.get_user(AccessToken=signed_in["AccessToken"])["Username"]  # nothing was revoked
+
+
+def test_tokens_of_a_deleted_user_do_not_work_for_a_new_user_of_the_same_name(emulator, cognito):
+    pool = cognito.create_user_pool(PoolName="plain-names")["UserPool"]["Id"]
+    client = cognito.create_user_pool_client(UserPoolId=pool, ClientName="web", ExplicitAuthFlows=[
+        "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
+
+    def make_alice():
+        cognito.admin_create_user(UserPoolId=pool, Username="alice", MessageAction="SUPPRESS")
+        cognito.admin_set_user_password(UserPoolId=pool, Username="alice", Password="Passw0rd!x", Permanent=True)
+
+    make_alice()
+    old = cognito.initiate_auth(ClientId=client, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={
+        "USERNAME": "alice", "PASSWORD": "Passw0rd!x"})["AuthenticationResult"]
+    cognito.admin_delete_user(UserPoolId=pool, Username="alice")
+    emulator.services.clock.advance(2)  # the new alice is made in a later second than the old one signed in
+    make_alice()
+    assert error_of(cognito.get_user, AccessToken=old["AccessToken"])["Code"] == "UserNotFoundException"
+    refreshed = error_of(cognito.initiate_auth, ClientId=client, AuthFlow="REFRESH_TOKEN_AUTH",
+                         AuthParameters={"REFRESH_TOKEN": old["RefreshToken"]})
+    assert (refreshed["Code"], refreshed["Message"]) == ("NotAuthorizedException", "Invalid Refresh Token.")

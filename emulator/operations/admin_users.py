@@ -131,6 +131,9 @@ def admin_update_user_attributes(services: Services, request: dict) -> dict:
     to_verify = []
     for attribute in ("phone_number", "email"):
         if attribute in changes and changes[attribute] != user["Attributes"].get(attribute):
+            # The administrator's value replaces one waiting for verification, and codes sent for the old one.
+            user.get("PendingAttributes", {}).pop(attribute, None)
+            services.store.use_codes(pool["Id"], user["Username"], verification.verify_purpose(attribute))
             if f"{attribute}_verified" not in changes:
                 changes[f"{attribute}_verified"] = "false"
                 if attribute in (pool.get("AutoVerifiedAttributes") or []):

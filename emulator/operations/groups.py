@@ -157,13 +157,13 @@ def _preferred_role(groups: list[dict]) -> str | None:
     return tied.pop() if len(tied) == 1 else None
 
 
-def group_claims(configuration: dict | None) -> tuple[dict, dict]:
-    """(ID token claims, access token claims) for a group configuration; none for no groups."""
-    if not configuration or not configuration.get("groupsToOverride"):
-        id_claims, access_claims = {}, {}
-    else:
-        id_claims = {"cognito:groups": list(configuration["groupsToOverride"])}
-        access_claims = dict(id_claims)
+def group_claims(configuration: dict | None, access_configuration: dict | None) -> tuple[dict, dict]:
+    """(ID token claims, access token claims) for the group configurations of each; none for no groups."""
+    def groups(config: dict | None) -> dict:
+        names = (config or {}).get("groupsToOverride")
+        return {"cognito:groups": list(names)} if names else {}
+
+    id_claims, access_claims = groups(configuration), groups(access_configuration)
     if configuration and configuration.get("iamRolesToOverride"):
         id_claims["cognito:roles"] = list(configuration["iamRolesToOverride"])
     if configuration and configuration.get("preferredRole"):

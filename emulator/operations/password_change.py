@@ -8,7 +8,7 @@ from emulator.operations import token_issue, verification
 from emulator.operations.registry import operation
 from emulator.operations.user_pools import require_pool
 from emulator.operations.users import (
-    CONFIRMED, FORCE_CHANGE_PASSWORD, check_password_history, check_password_policy, require_user, set_password,
+    CONFIRMED, FORCE_CHANGE_PASSWORD, RESET_REQUIRED, check_password_history, check_password_policy, require_user, set_password,
 )
 from emulator.services import Services, passwords
 
@@ -17,6 +17,9 @@ from emulator.services import Services, passwords
 def change_password(services: Services, request: dict) -> dict:
     """The signed-in user's new password, given the current one. Other sessions keep their tokens."""
     pool, user, _ = token_issue.user_of_access_token(services, request["AccessToken"])
+    if user["UserStatus"] == RESET_REQUIRED:
+        # The reset goes through ConfirmForgotPassword and its code (docs/cognito-behaviour.md §11.4).
+        raise errors.PasswordResetRequiredException("Password reset required for the user")
     stored = user.get("Password")
     previous = request.get("PreviousPassword")
     if stored is not None:

@@ -8,7 +8,7 @@ from emulator.operations import verification
 from emulator.operations.registry import operation
 from emulator.operations.user_pools import require_pool
 from emulator.operations.users import (
-    CONFIRMED, FORCE_CHANGE_PASSWORD, RESET_REQUIRED, check_password_history, check_password_policy,
+    CONFIRMED, FORCE_CHANGE_PASSWORD, RESET_REQUIRED, UNCONFIRMED, check_password_history, check_password_policy,
     check_secret_hash, find_user, hides_user_existence, require_app_client, require_user, set_password,
 )
 from emulator.services import Services
@@ -105,7 +105,8 @@ def admin_reset_user_password(services: Services, request: dict) -> dict:
     has a recovery destination, a code for ConfirmForgotPassword is sent to it."""
     pool = require_pool(services, request["UserPoolId"])
     user = require_user(services, pool, request["Username"])
-    if user["UserStatus"] == FORCE_CHANGE_PASSWORD:
+    if user["UserStatus"] in (FORCE_CHANGE_PASSWORD, UNCONFIRMED):
+        # RESET_REQUIRED is a confirmed user's state (docs/cognito-behaviour.md §11.5).
         raise errors.NotAuthorizedException(CANNOT_RESET)
     user["UserStatus"] = RESET_REQUIRED
     user["UserLastModifiedDate"] = services.clock.now()

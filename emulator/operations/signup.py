@@ -37,6 +37,9 @@ def sign_up(services: Services, request: dict) -> dict:
         raise errors.NotAuthorizedException("SignUp is not permitted for this user pool")  # docs/cognito-behaviour.md §4.9
     submitted = checked_attributes(pool, request.get("UserAttributes"), admin=False,
                                    unknown=unknown_attribute_at_sign_up)
+    writable = client.get("WriteAttributes")
+    if writable is not None and any(name not in writable for name in submitted):
+        raise errors.NotAuthorizedException("A client attempted to write unauthorized attribute")  # §12.1
     username, attributes = new_user_attributes(pool, given_username, submitted)
     check_required_attributes(pool, attributes)
     password = request.get("Password")

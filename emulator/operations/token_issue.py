@@ -82,7 +82,7 @@ def issue_tokens(services: Services, pool: dict, client: dict, user: dict, *, so
                                                      scopes=access_claims["scope"].split(),
                                                      group_configuration=group_configuration(services, pool, user))
     # Group claims right after sub, where the Developer Guide's token samples show them (docs/cognito-behaviour.md §13.2).
-    id_groups, access_groups = group_claims(changes.groups)
+    id_groups, access_groups = group_claims(changes.groups, changes.access_groups)
     id_claims = {"sub": sub, **id_groups, **id_claims}
     access_claims = {"sub": sub, **access_groups, **access_claims}
     _apply_claims(id_claims, changes.id_token)
@@ -126,6 +126,9 @@ def use_refresh_token(services: Services, pool: dict, client: dict, token: str) 
     user = services.store.get_user(pool["Id"], username_key(pool, record["username"]))
     if user is None:
         raise errors.UserNotFoundException("User does not exist.")
+    if record["auth_time"] < int(user["UserCreateDate"]):
+        # Issued before this user existed: to a deleted user of the same name, who is someone else.
+        raise errors.NotAuthorizedException("Invalid Refresh Token.")
     if not user["Enabled"]:
         raise errors.NotAuthorizedException("User is disabled.")
     return record, user
@@ -148,7 +151,8 @@ def user_of_access_token(services: Services, token: str) -> tuple[dict, dict, di
         raise errors.NotAuthorizedException("Access Token does not have required scopes")
     pool = services.store.get_pool(claims["iss"].rsplit("/", 1)[1])
     user = services.store.get_user(pool["Id"], username_key(pool, claims.get("username", ""))) if pool else None
-    if user is None:
+    if user is None or user["Attributes"]["sub"] != claims.get("sub"):
+        # The sub too: a user deleted and made again under the same name is someone else.
         raise errors.UserNotFoundException("User does not exist.")
     if not user["Enabled"]:
         raise errors.NotAuthorizedException("User is disabled.")

@@ -8,7 +8,7 @@ from emulator.operations import token_issue, verification
 from emulator.operations.registry import operation
 from emulator.operations.user_pools import require_pool
 from emulator.operations.users import (
-    checked_attributes, require_user, unique_attributes, user_exists_error,
+    checked_attributes, require_user, unique_attributes, unknown_attribute, user_exists_error,
 )
 from emulator.services import Services
 from emulator.services.store import AttributeTaken
@@ -21,6 +21,11 @@ def _signed_in(services: Services, request: dict) -> tuple[dict, dict, dict | No
     """(pool, user, app client) of the access token in the request."""
     pool, user, claims = token_issue.user_of_access_token(services, request["AccessToken"])
     return pool, user, services.store.get_client(str(claims.get("client_id")))
+
+
+def _unauthorized_write(name: str) -> errors.CognitoError:
+    """How a user's own write of an attribute the pool lacks is refused (docs/cognito-behaviour.md §12.1)."""
+    return errors.NotAuthorizedException(UNAUTHORIZED_WRITE)
 
 
 def _check_writable(pool: dict, client: dict | None, names) -> None:
@@ -64,7 +69,8 @@ def update_user_attributes(services: Services, request: dict) -> dict:
     given = request["UserAttributes"]
     cleared = [item["Name"] for item in given if item.get("Value", "") == ""]
     changes = checked_attributes(pool, [item for item in given if item.get("Value", "") != ""], admin=False,
-                                 unknown=lambda name: errors.NotAuthorizedException(UNAUTHORIZED_WRITE))
+                                 unknown=_unauthorized_write)
+    _check_deletable(pool, cleared, _unauthorized_write)
     _check_writable(pool, client, [*changes, *cleared])
     auto_verified = pool.get("AutoVerifiedAttributes") or []
     held = (pool.get("UserAttributeUpdateSettings") or {}).get("AttributesRequireVerificationBeforeUpdate") or []
@@ -80,6 +86,8 @@ def update_user_attributes(services: Services, request: dict) -> dict:
         else:
             changes[f"{attribute}_verified"] = "false"
             user.get("PendingAttributes", {}).pop(attribute, None)
+            # A code sent to the old value must not verify the new one.
+            services.store.use_codes(pool["Id"], user["Username"], verification.verify_purpose(attribute))
             if attribute in auto_verified:
                 to_verify.append((attribute, None))
     _remove(user, cleared)
@@ -126,14 +134,21 @@ def verify_user_attribute(services: Services, request: dict) -> dict:
     return {}
 
 
+def _check_deletable(pool: dict, names: list[str], unknown) -> None:
+    """Attributes the schema has, and neither the sub nor a required one; `unknown` makes the error for the rest."""
+    schema = {a["Name"]: a for a in pool.get("SchemaAttributes", [])}
+    for name in names:
+        if name not in schema:
+            raise unknown(name)
+        if name == "sub" or schema[name].get("Required"):
+            # Wording undocumented (docs/cognito-behaviour.md §12.4).
+            raise errors.InvalidParameterException(f"Cannot delete the required attribute {name}.")
+
+
 def _delete_attributes(services: Services, pool: dict, user: dict, names: list[str], operation_name: str,
                        client: dict | None = None) -> None:
     """`client`: the user's app client, whose WriteAttributes limit what they may delete (None: the administrator)."""
-    required = {a["Name"] for a in pool.get("SchemaAttributes", []) if a.get("Required")}
-    for name in names:
-        if name == "sub" or name in required:
-            # Wording undocumented (docs/cognito-behaviour.md §12.4).
-            raise errors.InvalidParameterException(f"Cannot delete the required attribute {name}.")
+    _check_deletable(pool, names, unknown_attribute if client is None else _unauthorized_write)
     if client is not None:
         _check_writable(pool, client, names)
     _remove(user, names)

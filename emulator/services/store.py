@@ -296,7 +296,11 @@ class Store:
         return json.loads(rows[0]["data"]) if rows else None
 
     def delete_pool(self, pool_id: str) -> bool:
+        """The pool and everything of it: clients, users and groups go by foreign key, the rest here (a pool made
+        again with the same pinned id starts empty, and no old refresh token or code works in it)."""
         with self._transaction() as db:
+            for table in ("codes", "attempts", "auth_sessions", "refresh_tokens"):
+                db.execute(f"DELETE FROM {table} WHERE pool_id = ?", (pool_id,))
             return db.execute("DELETE FROM user_pools WHERE id = ?", (pool_id,)).rowcount > 0
 
     def list_pools(self, limit: int, after: int = 0) -> tuple[list[dict], int | None]:

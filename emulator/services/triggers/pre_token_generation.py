@@ -28,8 +28,10 @@ class PreTokenGenerationResponse:
     scopes_to_add: list = field(default_factory=list)
     scopes_to_suppress: list = field(default_factory=list)
     # The group configuration the tokens' group claims are made from: the request's unless the function
-    # returned groupOverrideDetails (null or {} there means no group claims at all).
+    # returned groupOverrideDetails (null or {} there means no group claims at all). V1_0 changes the ID token's
+    # only, so the access token keeps the request's.
     groups: dict | None = None
+    access_groups: dict | None = None
 
 
 def pre_token_generation(triggers: TriggerRunner, pool: dict, *, source: str, user: dict, client: dict,
@@ -39,7 +41,7 @@ def pre_token_generation(triggers: TriggerRunner, pool: dict, *, source: str, us
     versioned = lambda_config.get("PreTokenGenerationConfig") or {}
     reference = versioned.get("LambdaArn") or lambda_config.get("PreTokenGeneration")
     if not reference:
-        return PreTokenGenerationResponse(groups=group_configuration)
+        return PreTokenGenerationResponse(groups=group_configuration, access_groups=group_configuration)
     version = versioned.get("LambdaVersion", "V1_0")
     request = {"userAttributes": dict(user["Attributes"]), "groupConfiguration": dict(group_configuration),
                "clientMetadata": client_metadata}
@@ -48,7 +50,8 @@ def pre_token_generation(triggers: TriggerRunner, pool: dict, *, source: str, us
                                    empty_response={"claimsOverrideDetails": None}, reference=reference)
         details = _mapping(response.get("claimsOverrideDetails"))
         return PreTokenGenerationResponse(id_token=_claims_change(details),
-                                          groups=_groups(details, group_configuration))
+                                          groups=_groups(details, group_configuration),
+                                          access_groups=group_configuration)
     request["scopes"] = list(scopes)
     response = triggers.invoke(pool, "PreTokenGeneration", source, user["Username"], request, client,
                                empty_response={"claimsAndScopeOverrideDetails": None}, reference=reference,
@@ -59,7 +62,8 @@ def pre_token_generation(triggers: TriggerRunner, pool: dict, *, source: str, us
                                       access_token=_claims_change(access),
                                       scopes_to_add=_strings(access.get("scopesToAdd")),
                                       scopes_to_suppress=_strings(access.get("scopesToSuppress")),
-                                      groups=_groups(details, group_configuration))
+                                      groups=_groups(details, group_configuration),
+                                      access_groups=_groups(details, group_configuration))
 
 
 def _groups(details: dict, requested: dict) -> dict | None:
