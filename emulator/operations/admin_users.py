@@ -208,11 +208,8 @@ def list_users(services: Services, request: dict) -> dict:
         users, cursor = services.store.list_users(pool["Id"], limit, after, where)
     else:
         users, cursor = _scan_users(services, pool["Id"], limit, after, condition)
-    response = {"Users": [user_type(user, only) for user in users]}
-    token = pagination.encode("users", cursor)
-    if token:
-        response["PaginationToken"] = token
-    return response
+    return pagination.listing("Users", [user_type(user, only) for user in users], "users", cursor,
+                              token_key="PaginationToken")
 
 
 def _scan_users(services: Services, pool_id: str, limit: int, after: int, condition: tuple[str, str, str]):

@@ -71,11 +71,7 @@ def delete_group(services: Services, request: dict) -> dict:
 def _page(request: dict, kind: str, items_key: str, fetch) -> dict:
     """A Limit / NextToken listing: `fetch(limit, after)` gives a page of items and the next cursor."""
     items, cursor = fetch(request.get("Limit") or 60, pagination.decode(kind, request.get("NextToken")))
-    response = {items_key: items}
-    token = pagination.encode(kind, cursor)
-    if token:
-        response["NextToken"] = token
-    return response
+    return pagination.listing(items_key, items, kind, cursor)
 
 
 @operation("ListGroups")

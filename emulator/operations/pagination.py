@@ -12,6 +12,15 @@ def encode(kind: str, cursor: int | None) -> str | None:
     return base64.urlsafe_b64encode(f"{kind}:{cursor}".encode()).decode()
 
 
+def listing(items_key: str, items: list, kind: str, cursor: int | None, token_key: str = "NextToken") -> dict:
+    """A listing's response: the items, and the token of the next page when there is one."""
+    response = {items_key: items}
+    token = encode(kind, cursor)
+    if token:
+        response[token_key] = token
+    return response
+
+
 def decode(kind: str, token: str | None) -> int:
     if not token:
         return 0

@@ -9,7 +9,7 @@ from emulator.operations.registry import operation
 from emulator.operations.user_pools import require_pool
 from emulator.operations.users import (
     CONFIRMED, FORCE_CHANGE_PASSWORD, RESET_REQUIRED, UNCONFIRMED, check_password_history, check_password_policy,
-    check_secret_hash, find_user, hides_user_existence, require_app_client, require_user, set_password,
+    client_and_user, hides_user_existence, require_user, set_password,
 )
 from emulator.services import Services
 
@@ -45,10 +45,8 @@ def send_reset_code(services: Services, pool: dict, user: dict, *, origin: str, 
 @operation("ForgotPassword")
 def forgot_password(services: Services, request: dict) -> dict:
     """Sends a code for ConfirmForgotPassword. The current password keeps working until then."""
-    client, pool = require_app_client(services, request["ClientId"])
+    client, pool, user = client_and_user(services, request)
     given = request["Username"]
-    check_secret_hash(client, given, request.get("SecretHash"))
-    user = find_user(services, pool, given)
     hides = hides_user_existence(client)
     if user is None or not user["Enabled"]:
         if hides:
@@ -70,10 +68,7 @@ def forgot_password(services: Services, request: dict) -> dict:
 
 @operation("ConfirmForgotPassword")
 def confirm_forgot_password(services: Services, request: dict) -> dict:
-    client, pool = require_app_client(services, request["ClientId"])
-    given = request["Username"]
-    check_secret_hash(client, given, request.get("SecretHash"))
-    user = find_user(services, pool, given)
+    client, pool, user = client_and_user(services, request)
     if user is None or not user["Enabled"]:
         if hides_user_existence(client):
             raise errors.CodeMismatchException("Invalid verification code provided, please try again.")

@@ -6,7 +6,7 @@ from emulator import errors
 from emulator.operations import verification
 from emulator.operations.registry import operation
 from emulator.operations.users import (
-    CONFIRMED, UNCONFIRMED, add_user, check_password_policy, check_required_attributes, check_secret_hash,
+    CONFIRMED, UNCONFIRMED, add_user, client_and_user, check_password_policy, check_required_attributes, check_secret_hash,
     checked_attributes, find_user, hides_user_existence, new_user, new_user_attributes, require_app_client,
     submitted_view, unknown_attribute_at_sign_up, user_exists_error,
 )
@@ -19,13 +19,6 @@ def name_value_map(items: list[dict] | None) -> dict:
 
 def _user_not_found_for_client() -> errors.CognitoError:
     return errors.UserNotFoundException("Username/client id combination not found.")
-
-
-def _client_and_user(services: Services, request: dict) -> tuple[dict, dict, dict | None]:
-    """The app client, its pool and the user named in a Confirm/Resend request (None if there is none)."""
-    client, pool = require_app_client(services, request["ClientId"])
-    check_secret_hash(client, request["Username"], request.get("SecretHash"))
-    return client, pool, find_user(services, pool, request["Username"])
 
 
 @operation("SignUp")
@@ -84,7 +77,7 @@ def sign_up(services: Services, request: dict) -> dict:
 
 @operation("ConfirmSignUp")
 def confirm_sign_up(services: Services, request: dict) -> dict:
-    client, pool, user = _client_and_user(services, request)
+    client, pool, user = client_and_user(services, request)
     if user is None:
         if hides_user_existence(client):
             # PreventUserExistenceErrors: answer as for a wrong code (docs/cognito-behaviour.md §4.7).
@@ -133,7 +126,7 @@ def confirm(services: Services, pool: dict, user: dict, verified: str | None) ->
 
 @operation("ResendConfirmationCode")
 def resend_confirmation_code(services: Services, request: dict) -> dict:
-    client, pool, user = _client_and_user(services, request)
+    client, pool, user = client_and_user(services, request)
     if user is None:
         if hides_user_existence(client):
             # A simulated destination, so the answer does not reveal that nobody is there.

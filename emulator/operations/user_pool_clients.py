@@ -158,14 +158,10 @@ def list_user_pool_clients(services: Services, request: dict) -> dict:
     clients, cursor = services.store.list_clients(
         pool["Id"], request.get("MaxResults", 60), pagination.decode("clients", request.get("NextToken"))
     )
-    response = {"UserPoolClients": [
+    return pagination.listing("UserPoolClients", [
         {"ClientId": client["ClientId"], "UserPoolId": client["UserPoolId"], "ClientName": client["ClientName"]}
         for client in clients
-    ]}
-    token = pagination.encode("clients", cursor)
-    if token:
-        response["NextToken"] = token
-    return response
+    ], "clients", cursor)
 
 
 @operation("DeleteUserPoolClient")

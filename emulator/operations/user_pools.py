@@ -206,15 +206,11 @@ def update_user_pool(services: Services, request: dict) -> dict:
 @operation("ListUserPools")
 def list_user_pools(services: Services, request: dict) -> dict:
     pools, cursor = services.store.list_pools(request["MaxResults"], pagination.decode("pools", request.get("NextToken")))
-    response = {"UserPools": [
+    return pagination.listing("UserPools", [
         {"Id": pool["Id"], "Name": pool["Name"], "LambdaConfig": pool.get("LambdaConfig", {}),
          "LastModifiedDate": pool["LastModifiedDate"], "CreationDate": pool["CreationDate"]}
         for pool in pools
-    ]}
-    token = pagination.encode("pools", cursor)
-    if token:
-        response["NextToken"] = token
-    return response
+    ], "pools", cursor)
 
 
 @operation("DeleteUserPool")

@@ -52,6 +52,14 @@ def check_secret_hash(client: dict, username: str | list[str], secret_hash: str 
     raise errors.NotAuthorizedException(f"Unable to verify secret hash for client {client_id}")
 
 
+def client_and_user(services: Services, request: dict) -> tuple[dict, dict, dict | None]:
+    """The app client, its pool and the user a client-called request names by `Username` (None if there is none),
+    once the request's SecretHash checks out."""
+    client, pool = require_app_client(services, request["ClientId"])
+    check_secret_hash(client, request["Username"], request.get("SecretHash"))
+    return client, pool, find_user(services, pool, request["Username"])
+
+
 def hides_user_existence(client: dict) -> bool:
     """PreventUserExistenceErrors: ENABLED, answers must not tell whether a user exists."""
     return client.get("PreventUserExistenceErrors") == "ENABLED"
