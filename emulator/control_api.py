@@ -11,9 +11,13 @@ import math
 from flask import Blueprint, jsonify, request
 
 from emulator import errors
-from emulator.operations.users import CONFIRMED, UNCONFIRMED, new_user, new_user_attributes, unique_attributes
+from emulator.operations.mfa_settings import SOFTWARE_TOKEN
+from emulator.operations.software_tokens import PENDING
+from emulator.operations.users import (
+    CONFIRMED, UNCONFIRMED, find_user, new_user, new_user_attributes, unique_attributes,
+)
 from emulator.protocol.dispatch import current_services
-from emulator.services import Services
+from emulator.services import Services, totp
 from emulator.services.messages import EMAIL, SMS, email_view, sms_view
 from emulator.services.store import SCHEMA_VERSION, AttributeTaken, UsernameTaken
 
@@ -105,6 +109,27 @@ def _contains(key: str) -> str | None:
     if key == "phone_number":
         value = "".join(character for character in value if character not in " -.()")
     return value or None
+
+
+@control_api.get("/totp")
+def current_totp():
+    """The code the user's authenticator app would show now (at the emulator clock), so a test or a developer
+    needs no phone: `?username=...&pool_id=...`. Only for a verified software token."""
+    services = current_services()
+    username, pool_id = request.args.get("username"), request.args.get("pool_id")
+    if not username or not pool_id:
+        return bad_request("username and pool_id are required.")
+    pool = services.store.get_pool(pool_id)
+    user = find_user(services, pool, username) if pool else None
+    if user is None:
+        return jsonify({"__type": "UserNotFoundException", "message": "User does not exist."}), 404
+    secret = (user.get(SOFTWARE_TOKEN) or {}).get("Secret") or user.get(PENDING)
+    if not secret:
+        return jsonify({"__type": "SoftwareTokenMFANotFoundException",
+                        "message": "The user has no software token."}), 404
+    now = services.clock.now()
+    return jsonify({"username": user["Username"], "code": totp.code_at(secret, now),
+                    "seconds_left": totp.seconds_left(now), "verified": bool(user.get(SOFTWARE_TOKEN))})
 
 
 @control_api.get("/<any(sms, email):inbox>")

@@ -47,6 +47,10 @@ UnauthorizedException = _error("UnauthorizedException")
 GroupExistsException = _error("GroupExistsException")
 PasswordResetRequiredException = _error("PasswordResetRequiredException")
 PasswordHistoryPolicyViolationException = _error("PasswordHistoryPolicyViolationException")
+FeatureUnavailableInTierException = _error("FeatureUnavailableInTierException")
+TierChangeNotAllowedException = _error("TierChangeNotAllowedException")
+SoftwareTokenMFANotFoundException = _error("SoftwareTokenMFANotFoundException")
+EnableSoftwareTokenMFAException = _error("EnableSoftwareTokenMFAException")
 
 # Errors from the protocol layer in front of every AWS JSON service (not in Cognito's model).
 SerializationException = _error("SerializationException", message_key="Message")

@@ -2,7 +2,8 @@
 
 A configuration file is JSON:
 
-    {"user_pools": [{<CreateUserPool request>, "Id": "...", "Clients": [{<CreateUserPoolClient request>, "ClientId": "..."}]}]}
+    {"user_pools": [{<CreateUserPool request>, "Id": "...", "MfaConfig": {<SetUserPoolMfaConfig request>},
+                     "Clients": [{<CreateUserPoolClient request>, "ClientId": "..."}]}]}
 
 Pools and clients are written in the API's own request shapes and validated
 against the same model. `Id` / `ClientId` pin identifiers so a front end's
@@ -37,7 +38,7 @@ log = logging.getLogger("emulator.seed")
 
 TOP_LEVEL_KEYS = ("functions", "user_pools")
 FUNCTION_KEYS = ("handler", "environment")
-POOL_KEYS = ("Id", "Clients")  # beside CreateUserPool's members
+POOL_KEYS = ("Id", "Clients", "MfaConfig")  # beside CreateUserPool's members
 CLIENT_KEYS = ("ClientId",)  # beside CreateUserPoolClient's members
 
 
@@ -82,6 +83,9 @@ def check_keys(config: dict) -> None:
         if not isinstance(pool, dict):
             continue
         problems += unknown_members(pool_shape, pool, f"user_pools[{index}]", POOL_KEYS)
+        if isinstance(pool.get("MfaConfig"), dict):
+            problems += unknown_members(operation_model("SetUserPoolMfaConfig").input_shape, pool["MfaConfig"],
+                                        f"user_pools[{index}].MfaConfig")
         for client_index, client in enumerate(pool.get("Clients") or []):
             problems += unknown_members(client_shape, client, f"user_pools[{index}].Clients[{client_index}]",
                                         CLIENT_KEYS)
@@ -133,9 +137,12 @@ def apply(dispatcher: Dispatcher, config: dict) -> list[SeededPool]:
         if pool_id is not None:
             _validated(dispatcher, "DescribeUserPool", {"UserPoolId": pool_id}, where)
         request = _validated(dispatcher, "CreateUserPool",
-                             {k: v for k, v in entry.items() if k not in ("Id", "Clients")}, where)
+                             {k: v for k, v in entry.items() if k not in POOL_KEYS}, where)
         _check_triggers(request.get("LambdaConfig") or {}, set(dispatcher.services.functions.names()), where)
-        pool = _apply_pool(dispatcher, request, pool_id, where)
+        mfa = entry.get("MfaConfig")
+        pool = _apply_pool(dispatcher, request, pool_id, where, keep_mfa=mfa is not None)
+        if mfa is not None:
+            pool = _apply_mfa(dispatcher, pool, mfa, f"{where}.MfaConfig")
         result = SeededPool(pool)
         for client_index, client_entry in enumerate(entry.get("Clients", [])):
             client_where = f"{where}.Clients[{client_index}]"
@@ -175,9 +182,36 @@ def _differs(updated: dict, existing: dict) -> bool:
     return settings(updated) != settings(existing)
 
 
-def _apply_pool(dispatcher: Dispatcher, request: dict, pool_id: str | None, where: str) -> dict:
+def _apply_mfa(dispatcher: Dispatcher, pool: dict, mfa: dict, where: str) -> dict:
+    """SetUserPoolMfaConfig with the configured MfaConfig, when the pool's differs."""
+    request = _validated(dispatcher, "SetUserPoolMfaConfig", {**mfa, "UserPoolId": pool["Id"]}, where)
+    current = _call(dispatcher, "GetUserPoolMfaConfig", {"UserPoolId": pool["Id"]}, where)
+    if not _mfa_differs(request, current):
+        return pool
+    _call(dispatcher, "SetUserPoolMfaConfig", request, where)
+    return dispatcher.services.store.get_pool(pool["Id"])
+
+
+def _mfa_differs(request: dict, current: dict) -> bool:
+    names = ("MfaConfiguration", "SmsMfaConfiguration", "SoftwareTokenMfaConfiguration", "EmailMfaConfiguration",
+             "WebAuthnConfiguration")
+    wanted = {name: request.get(name) for name in names}
+    wanted["SoftwareTokenMfaConfiguration"] = wanted["SoftwareTokenMfaConfiguration"] or {"Enabled": False}
+    wanted["MfaConfiguration"] = wanted["MfaConfiguration"] or current.get("MfaConfiguration")
+    have = {name: current.get(name) for name in names}
+    if wanted["SmsMfaConfiguration"] is not None and have["SmsMfaConfiguration"] is not None:
+        # The SMS block comes back filled in from the pool's SmsConfiguration.
+        wanted["SmsMfaConfiguration"] = {**have["SmsMfaConfiguration"], **wanted["SmsMfaConfiguration"]}
+    return wanted != have
+
+
+def _apply_pool(dispatcher: Dispatcher, request: dict, pool_id: str | None, where: str,
+                keep_mfa: bool = False) -> dict:
+    """`keep_mfa`: MFA comes from the pool's MfaConfig, so an update leaves the pool's MfaConfiguration as it is."""
     store = dispatcher.services.store
     existing = store.get_pool(pool_id) if pool_id else store.find_pool_by_name(request["PoolName"])
+    if existing is not None and keep_mfa:
+        request = {**request, "MfaConfiguration": existing.get("MfaConfiguration", "OFF")}
     if existing is None:
         with ids.pinned(user_pool_id=pool_id):
             created = _call(dispatcher, "CreateUserPool", request, where)["UserPool"]

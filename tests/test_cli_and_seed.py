@@ -35,7 +35,7 @@ def test_start_prints_endpoint_pools_and_export_line(spawn):
 def test_region_flag_names_the_seeded_pool(spawn):
     process = spawn("--data", ":memory:", "--region", "ap-south-1").wait_ready()
     pools = client_for_url(process.url).list_user_pools(MaxResults=5)["UserPools"]
-    assert [pool["Id"] for pool in pools] == ["ap-south-1_otpDemo01"]
+    assert sorted(pool["Id"] for pool in pools) == ["ap-south-1_otpDemo01", "ap-south-1_otpNative1"]
     created = client_for_url(process.url).create_user_pool(PoolName="mumbai")["UserPool"]
     assert created["Id"].startswith("ap-south-1_")
     assert created["Arn"].startswith("arn:aws:cognito-idp:ap-south-1:")
@@ -226,7 +226,7 @@ def test_check_config_passes_a_valid_file_without_listening():
     result = subprocess.run([sys.executable, "-m", "emulator", "--check-config"], cwd=ROOT, capture_output=True,
                             text=True, timeout=30)
     assert result.returncode == 0, result.stderr
-    assert "is valid: 1 user pool(s), 1 app client(s), 4 function(s)" in result.stdout
+    assert "is valid: 2 user pool(s), 2 app client(s), 4 function(s)" in result.stdout
     assert "listening" not in result.stdout
 
 

@@ -68,7 +68,7 @@ def test_memory_data_keeps_nothing(spawn):
     first.kill()
     second = spawn("--data", ":memory:").wait_ready()
     names = [p["Name"] for p in client_for_url(second.url).list_user_pools(MaxResults=60)["UserPools"]]
-    assert names == ["otp-demo"]
+    assert names == ["otp-demo", "otp-native"]
 
 
 def test_the_trace_keeps_the_newest_ten_thousand(tmp_path):

@@ -33,7 +33,7 @@ def test_success_has_json_content_type_and_request_id(emulator):
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/x-amz-json-1.1"
     assert len(response.headers["x-amzn-RequestId"]) == 36
-    assert [pool["Name"] for pool in response.json()["UserPools"]] == ["otp-demo"]
+    assert [pool["Name"] for pool in response.json()["UserPools"]] == ["otp-demo", "otp-native"]
 
 
 def test_boto3_sees_the_request_id(cognito):

@@ -114,9 +114,9 @@ def test_list_user_pools_paginates(cognito):
         token = page.get("NextToken")
         if not token:
             break
-    assert seen == ["us-east-1_otpDemo01", *created]
-    assert pages == 3
-    first = cognito.list_user_pools(MaxResults=60)["UserPools"][1]
+    assert seen == ["us-east-1_otpDemo01", "us-east-1_otpNative1", *created]
+    assert pages == 4
+    first = cognito.list_user_pools(MaxResults=60)["UserPools"][2]
     assert set(first) == {"Id", "Name", "LambdaConfig", "LastModifiedDate", "CreationDate"}
 
 
@@ -125,7 +125,7 @@ def test_list_user_pools_with_boto3_paginator(cognito):
         cognito.create_user_pool(PoolName=f"pg-{index}")
     paginator = cognito.get_paginator("list_user_pools")
     names = [pool["Name"] for page in paginator.paginate(MaxResults=1) for pool in page["UserPools"]]
-    assert names == ["otp-demo", "pg-0", "pg-1", "pg-2"]
+    assert names == ["otp-demo", "otp-native", "pg-0", "pg-1", "pg-2"]
 
 
 def test_bad_next_token(cognito):

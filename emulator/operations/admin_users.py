@@ -9,6 +9,7 @@ import string
 
 from emulator import errors
 from emulator.operations import pagination, verification
+from emulator.operations.mfa_settings import mfa_view
 from emulator.operations.registry import operation
 from emulator.operations.signup import confirm, name_value_map
 from emulator.operations.user_pools import require_pool
@@ -97,7 +98,7 @@ def admin_get_user(services: Services, request: dict) -> dict:
     user = require_user(services, pool, request["Username"])
     return {"Username": user["Username"], "UserAttributes": attribute_list(user),
             "UserCreateDate": user["UserCreateDate"], "UserLastModifiedDate": user["UserLastModifiedDate"],
-            "Enabled": user["Enabled"], "UserStatus": user["UserStatus"]}
+            "Enabled": user["Enabled"], "UserStatus": user["UserStatus"], **mfa_view(user)}
 
 
 @operation("AdminDeleteUser")

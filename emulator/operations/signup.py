@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from emulator import errors
 from emulator.operations import verification
+from emulator.operations.auth import user_auth
+from emulator.operations.mfa_settings import MFA_GRACE
 from emulator.operations.registry import operation
 from emulator.operations.users import (
     CONFIRMED, UNCONFIRMED, add_user, client_and_user, check_password_policy, check_required_attributes, check_secret_hash,
@@ -60,7 +62,8 @@ def sign_up(services: Services, request: dict) -> dict:
     user = new_user(pool, username, attributes, status, services.clock.now(), password=password)
     add_user(services, pool, user, given_username, "SignUp")
 
-    response = {"UserConfirmed": status == CONFIRMED, "UserSub": attributes["sub"]}
+    response = {"UserConfirmed": status == CONFIRMED, "UserSub": attributes["sub"],
+                "Session": user_auth.sign_up_session(services, pool, client, user, user_auth.SIGNED_UP)}
     if status == CONFIRMED:
         # The docs list SignUp among the operations whose ClientMetadata reaches PostConfirmation,
         # so an auto-confirmed sign-up runs it (undocumented: docs/cognito-behaviour.md §4.2).
@@ -87,15 +90,17 @@ def confirm_sign_up(services: Services, request: dict) -> dict:
     if user["UserStatus"] != UNCONFIRMED:
         raise errors.NotAuthorizedException(f"User cannot be confirmed. Current status is {user['UserStatus']}")
     verification.check_code(services, pool, user, verification.SIGN_UP, request["ConfirmationCode"])
+    if request.get("Session"):
+        user_auth.take_sign_up_session(services, pool, client, user, request["Session"])
     verified = verification.verification_attribute(pool, user)
     _claim_alias(services, pool, user, verified, request.get("ForceAliasCreation", False))
     if not services.store.use_codes(pool["Id"], user["Username"], verification.SIGN_UP):
         # A concurrent confirmation used the code first: a code works once.
         raise errors.ExpiredCodeException("Invalid code provided, please request a code again.")
-    user = confirm(services, pool, user, verified=verified)
+    user = confirm(services, pool, user, verified=verified, by_code=True)
     services.triggers.post_confirmation(pool, user=user, client_metadata=request.get("ClientMetadata") or {},
                                         client=client)
-    return {}
+    return {"Session": user_auth.sign_up_session(services, pool, client, user, user_auth.CONFIRMED_SIGN_UP)}
 
 
 def _claim_alias(services: Services, pool: dict, user: dict, attribute: str | None, force: bool) -> None:
@@ -113,10 +118,13 @@ def _claim_alias(services: Services, pool: dict, user: dict, attribute: str | No
         services.store.replace_user(pool["Id"], holder)
 
 
-def confirm(services: Services, pool: dict, user: dict, verified: str | None) -> dict:
-    """Mark the user CONFIRMED (and the attribute the code went to as verified)."""
+def confirm(services: Services, pool: dict, user: dict, verified: str | None, by_code: bool = False) -> dict:
+    """Mark the user CONFIRMED (and the attribute the code went to as verified). A user who confirmed with a code
+    has proven a second factor: their first sign-in needs no other (docs/cognito-behaviour.md §14.3)."""
     fresh = services.store.get_user(pool["Id"], user["Key"]) or user
     fresh["UserStatus"] = CONFIRMED
+    if by_code:
+        fresh[MFA_GRACE] = True
     if verified:
         fresh["Attributes"][f"{verified}_verified"] = "true"
     fresh["UserLastModifiedDate"] = services.clock.now()

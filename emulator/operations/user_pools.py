@@ -48,6 +48,13 @@ DEFAULT_PASSWORD_POLICY = {"MinimumLength": 8, "RequireUppercase": True, "Requir
 # Fields of UserPoolType that CreateUserPool sets and UpdateUserPool cannot change.
 IMMUTABLE = ("Id", "Name", "Arn", "CreationDate", "SchemaAttributes", "UsernameAttributes", "AliasAttributes",
              "UsernameConfiguration")
+# What the pool keeps that UserPoolType does not show: SetUserPoolMfaConfig's choice of MFA types, which
+# UpdateUserPool leaves alone.
+MFA_TYPES = "MfaTypes"
+HIDDEN = (MFA_TYPES,)
+
+# Feature plans, lowest first; features of Essentials need Essentials or Plus (docs/cognito-behaviour.md §15.1).
+TIERS = ("LITE", "ESSENTIALS", "PLUS")
 
 
 def pool_not_found(pool_id: str) -> errors.CognitoError:
@@ -59,6 +66,50 @@ def require_pool(services: Services, pool_id: str) -> dict:
     if pool is None:
         raise pool_not_found(pool_id)
     return pool
+
+
+def require_tier(tier: str, feature: str, needed: str = "ESSENTIALS") -> None:
+    """A feature above the pool's plan is refused, not quietly granted (wording as reported for configuration;
+    docs/cognito-behaviour.md §15.1)."""
+    if TIERS.index(tier or "ESSENTIALS") < TIERS.index(needed):
+        raise errors.FeatureUnavailableInTierException(
+            f"The following features need to be disabled for the {tier} pricing tier configured: {feature}")
+
+
+def _check_sign_in_policy(policies: dict, tier: str) -> dict:
+    policy = policies.get("SignInPolicy")
+    if policy is None:
+        return {"AllowedFirstAuthFactors": ["PASSWORD"]}
+    factors = policy.get("AllowedFirstAuthFactors") or []
+    if factors != ["PASSWORD"]:
+        require_tier(tier, "Passwordless Sign-In")
+    if "SOFTWARE_TOKEN" in factors:
+        raise errors.InvalidParameterException("SOFTWARE_TOKEN is not a valid first authentication factor.")
+    if "PASSWORD" not in factors:
+        raise errors.InvalidParameterException("AllowedFirstAuthFactors must include PASSWORD.")
+    return {"AllowedFirstAuthFactors": list(dict.fromkeys(factors))}
+
+
+MFA_WITH_OTP = "Only PASSWORD and WEB_AUTHN (if configured) can be enabled as an auth factor if MFA is enabled"
+
+
+def check_mfa_with_first_factors(setting: str, sign_in_policy: dict) -> None:
+    """Passwordless codes as a first factor and MFA exclude each other (docs/cognito-behaviour.md §15.2)."""
+    factors = sign_in_policy.get("AllowedFirstAuthFactors") or []
+    if setting != "OFF" and ({"SMS_OTP", "EMAIL_OTP"} & set(factors)):
+        raise errors.InvalidParameterException(MFA_WITH_OTP)
+
+
+def _check_mfa(request: dict, kept_types: dict | None) -> str:
+    """MfaConfiguration ON or OPTIONAL needs an MFA type: here only SMS can be one, unless SetUserPoolMfaConfig
+    already turned on another (docs/cognito-behaviour.md §14.1)."""
+    setting = request.get("MfaConfiguration", "OFF")
+    others = kept_types and (kept_types.get("SoftwareTokenMfaConfiguration", {}).get("Enabled")
+                             or kept_types.get("EmailMfaConfiguration") is not None)
+    if setting != "OFF" and not request.get("SmsConfiguration") and not others:
+        raise errors.InvalidParameterException(
+            "SMS configuration and Auto verification for phone_number are required when MFA is required/optional")
+    return setting
 
 
 def _password_policy(policies: dict | None) -> dict:
@@ -75,13 +126,14 @@ def _password_policy(policies: dict | None) -> dict:
             "TemporaryPasswordValidityDays": given.get("TemporaryPasswordValidityDays", 7)}
 
 
-def pool_settings(request: dict) -> dict:
+def pool_settings(request: dict, kept_types: dict | None = None) -> dict:
     """The settable part of a pool from a Create/UpdateUserPool request.
 
     What the request leaves out gets Cognito's default: UpdateUserPool documents that
     any setting not given is reset to its default, so both operations share this.
     """
     policies = request.get("Policies") or {}
+    tier = request.get("UserPoolTier", "ESSENTIALS")
     template = {"DefaultEmailOption": "CONFIRM_WITH_CODE", **(request.get("VerificationMessageTemplate") or {})}
     # The legacy top-level messages and the template mirror each other.
     for legacy, field in (("SmsVerificationMessage", "SmsMessage"), ("EmailVerificationMessage", "EmailMessage"),
@@ -90,18 +142,19 @@ def pool_settings(request: dict) -> dict:
             template[field] = request[legacy]
     settings = {
         "Policies": {"PasswordPolicy": _password_policy(policies),
-                     "SignInPolicy": policies.get("SignInPolicy") or {"AllowedFirstAuthFactors": ["PASSWORD"]}},
+                     "SignInPolicy": _check_sign_in_policy(policies, tier)},
         "DeletionProtection": request.get("DeletionProtection", "INACTIVE"),
         "LambdaConfig": request.get("LambdaConfig") or {},
         "VerificationMessageTemplate": template,
         "UserAttributeUpdateSettings": request.get("UserAttributeUpdateSettings")
         or {"AttributesRequireVerificationBeforeUpdate": []},
-        "MfaConfiguration": request.get("MfaConfiguration", "OFF"),
+        "MfaConfiguration": _check_mfa(request, kept_types),
         "EmailConfiguration": request.get("EmailConfiguration") or {"EmailSendingAccount": "COGNITO_DEFAULT"},
         "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": False, "UnusedAccountValidityDays": 7,
                                   **(request.get("AdminCreateUserConfig") or {})},
-        "UserPoolTier": request.get("UserPoolTier", "ESSENTIALS"),
+        "UserPoolTier": tier,
     }
+    check_mfa_with_first_factors(settings["MfaConfiguration"], settings["Policies"]["SignInPolicy"])
     for optional in ("AutoVerifiedAttributes", "SmsVerificationMessage", "EmailVerificationMessage",
                      "EmailVerificationSubject", "SmsAuthenticationMessage", "DeviceConfiguration",
                      "SmsConfiguration", "UserPoolTags", "UserPoolAddOns", "AccountRecoverySetting",
@@ -168,8 +221,11 @@ def new_user_pool(services: Services, request: dict, pool_id: str | None = None)
 
 def updated_pool(pool: dict, request: dict, now: float) -> dict:
     """The pool as UpdateUserPool(request) would leave it."""
-    updated = {field: pool[field] for field in IMMUTABLE if field in pool}
-    updated.update(pool_settings(request))
+    updated = {field: pool[field] for field in IMMUTABLE + HIDDEN if field in pool}
+    updated.update(pool_settings(request, pool.get(MFA_TYPES)))
+    if updated["UserPoolTier"] == "LITE" and (pool.get(MFA_TYPES) or {}).get("EmailMfaConfiguration") is not None:
+        # Wording undocumented (docs/cognito-behaviour.md §15.1).
+        raise errors.TierChangeNotAllowedException("Email MFA is active: the pool cannot change to the LITE plan.")
     if "PoolName" in request:
         updated["Name"] = request["PoolName"]
     updated["LastModifiedDate"] = now
@@ -184,7 +240,8 @@ def apply_pool_update(services: Services, pool: dict, request: dict) -> dict:
 
 def describe(services: Services, pool: dict) -> dict:
     """UserPoolType as the API returns it."""
-    return {**pool, "EstimatedNumberOfUsers": services.store.count_users(pool["Id"])}
+    shown = {name: value for name, value in pool.items() if name not in HIDDEN}
+    return {**shown, "EstimatedNumberOfUsers": services.store.count_users(pool["Id"])}
 
 
 @operation("CreateUserPool")

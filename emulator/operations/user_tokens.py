@@ -6,6 +6,7 @@ from __future__ import annotations
 import hmac
 
 from emulator.operations import token_issue
+from emulator.operations.mfa_settings import mfa_view
 from emulator.operations.registry import operation
 from emulator.services import Services
 from emulator.operations.user_pools import require_pool
@@ -18,7 +19,7 @@ def get_user(services: Services, request: dict) -> dict:
     _, user, claims = token_issue.user_of_access_token(services, request["AccessToken"])
     client = services.store.get_client(str(claims.get("client_id")))
     shown = [name for name in user["Attributes"] if token_issue.readable(client, name)]
-    return {"Username": user["Username"], "UserAttributes": attribute_list(user, shown)}
+    return {"Username": user["Username"], "UserAttributes": attribute_list(user, shown), **mfa_view(user)}
 
 
 @operation("GlobalSignOut")

@@ -78,15 +78,32 @@ def send_code(services: Services, pool: dict, user: dict, attribute: str, *, pur
               destination: str | None = None) -> dict:
     """Issue a new code for `purpose` (older ones stop working) and send it to the user's `attribute` (or to
     `destination`, a value not yet stored); returns CodeDeliveryDetails."""
+    code = new_code()
+
+    def keep() -> None:
+        now = services.clock.now()
+        services.store.replace_code(pool["Id"], user["Username"], purpose, code, now,
+                                    now + LIFETIMES[purpose.split(":")[0]])
+
+    return deliver(services, pool, user, attribute, code, _templates(pool), origin=origin,
+                   message_source=message_source, client=client, client_metadata=client_metadata,
+                   destination=destination, before_sending=keep)
+
+
+def deliver(services: Services, pool: dict, user: dict, attribute: str, code: str, templates: tuple[str, str, str],
+            *, origin: str, message_source: str, client: dict | None, client_metadata: dict | None,
+            destination: str | None = None, before_sending=None) -> dict:
+    """Text or email `code` to the user's `attribute` (or `destination`) in `templates` (SMS text, email text,
+    email subject), which the CustomMessage trigger may replace; returns CodeDeliveryDetails. `before_sending`
+    stores the code once the trigger has run, so a code in the inbox always works and a failed trigger leaves
+    the earlier code working."""
     destination = destination or user["Attributes"][attribute]
-    sms, email, subject = _templates(pool)
+    sms, email, subject = templates
     custom = services.triggers.custom_message(pool, source=message_source, user=user, code_parameter=CODE_PLACEHOLDER,
                                               username_parameter=None, client_metadata=client_metadata or {},
                                               client=client)
-    code = new_code()
-    now = services.clock.now()
-    # Stored before it is sent, so a code in the inbox always works.
-    services.store.replace_code(pool["Id"], user["Username"], purpose, code, now, now + LIFETIMES[purpose.split(":")[0]])
+    if before_sending is not None:
+        before_sending()
     if attribute == "phone_number":
         text = (custom.sms_message or sms).replace(CODE_PLACEHOLDER, code)
         services.outbox.send_sms(destination, text, origin, pool["Id"], code)

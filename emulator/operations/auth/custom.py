@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 
 from emulator import errors
-from emulator.operations.auth import lockout, srp
+from emulator.operations.auth import lockout, mfa, srp
 from emulator.operations.auth.sessions import AuthSession, new_session
 from emulator.operations.auth.steps import INCORRECT, AuthCall, Challenge, SignedIn, Step, check_user_can_sign_in
 from emulator.operations.users import find_user, hides_user_existence
@@ -87,5 +87,10 @@ def respond_password_verifier(call: AuthCall, session: AuthSession, user: dict |
     a passed round, and DefineAuthChallenge decides what follows."""
     srp.verify_claim(call, session, user)
     user = lockout.clear_failures(call.services, call.pool, user)
+    # A user with a second factor is asked for it now, and its answer ends the sign-in: DefineAuthChallenge is not
+    # asked again (reported, docs/cognito-behaviour.md §14.3).
+    second = mfa.second_factor(call, user, CUSTOM_AUTH)
+    if isinstance(second, Challenge):
+        return second
     rounds = [*session.rounds, session_entry(srp.PASSWORD_VERIFIER, True)]
     return next_round(call, user, user["Username"], rounds)

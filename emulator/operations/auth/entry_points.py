@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Callable
 
 from emulator import errors
-from emulator.operations.auth import custom, password, refresh, srp
+from emulator.operations.auth import custom, mfa, password, refresh, sign_in_codes, srp, user_auth
 from emulator.operations.auth.sessions import AuthSession, take_session
 from emulator.operations.auth.steps import AuthCall, Step, answer, check_user_can_sign_in
 from emulator.operations.registry import operation
@@ -29,11 +29,19 @@ STARTERS: dict[str, Starter] = {
     "ADMIN_NO_SRP_AUTH": password.start,  # the legacy name of ADMIN_USER_PASSWORD_AUTH
     "REFRESH_TOKEN_AUTH": refresh.start,
     "REFRESH_TOKEN": refresh.start,
+    "USER_AUTH": user_auth.start,
 }
 RESPONDERS: dict[str, Responder] = {
     custom.CUSTOM_CHALLENGE: custom.respond,
     srp.PASSWORD_VERIFIER: srp.respond,
     password.NEW_PASSWORD_REQUIRED: password.respond_new_password,
+    "SMS_MFA": sign_in_codes.respond,
+    "EMAIL_OTP": sign_in_codes.respond,
+    "SMS_OTP": sign_in_codes.respond,
+    "SOFTWARE_TOKEN_MFA": mfa.respond_software_token,
+    mfa.SELECT_MFA_TYPE: mfa.respond_select_mfa_type,
+    "MFA_SETUP": mfa.respond_mfa_setup,
+    user_auth.SELECT_CHALLENGE: user_auth.respond_select_challenge,
 }
 # (flow, ChallengeName) → responder, where a flow answers a challenge its own way: custom auth goes on after its
 # SRP round instead of issuing tokens.
@@ -55,6 +63,7 @@ ALLOWED_BY: dict[str, set[str] | None] = {
     "USER_SRP_AUTH": {"ALLOW_USER_SRP_AUTH", "ADMIN_NO_SRP_AUTH", "USER_PASSWORD_AUTH"},
     "REFRESH_TOKEN_AUTH": None,
     "REFRESH_TOKEN": None,
+    "USER_AUTH": {"ALLOW_USER_AUTH"},
 }
 
 
@@ -90,7 +99,8 @@ def _initiate(services: Services, pool: dict, client: dict, request: dict, admin
     if start is None or flow in (CLIENT_ONLY if admin else ADMIN_ONLY):
         raise errors.InvalidParameterException("Initiate Auth method not supported.")
     _require_flow(client, flow)
-    call = AuthCall(services, pool, client, request.get("AuthParameters") or {}, request.get("ClientMetadata") or {})
+    call = AuthCall(services, pool, client, request.get("AuthParameters") or {}, request.get("ClientMetadata") or {},
+                    session=request.get("Session"))
     return answer(call, start(call, flow))
 
 
@@ -101,8 +111,8 @@ def _require_flow(client: dict, flow: str) -> None:
         return
     if allowed == {"CUSTOM_AUTH_FLOW_ONLY"}:
         raise errors.InvalidParameterException("Only custom auth (lambda driven) is enabled for this client.")
-    if flow == "USER_PASSWORD_AUTH":
-        raise errors.InvalidParameterException("USER_PASSWORD_AUTH flow not enabled for this client")
+    if flow in ("USER_PASSWORD_AUTH", "USER_AUTH"):
+        raise errors.InvalidParameterException(f"{flow} flow not enabled for this client")
     # Wording undocumented for the other flows (docs/cognito-behaviour.md §7.1).
     raise errors.InvalidParameterException("Auth flow not enabled for this client")
 

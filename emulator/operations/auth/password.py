@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 
 from emulator import errors
-from emulator.operations.auth import lockout
+from emulator.operations.auth import lockout, mfa
 from emulator.operations.auth.sessions import AuthSession, new_session
-from emulator.operations.auth.steps import INCORRECT, AuthCall, Challenge, SignedIn, Step, check_user_can_sign_in, fresh
+from emulator.operations.auth.steps import INCORRECT, AuthCall, Challenge, Step, check_user_can_sign_in, fresh
 from emulator.operations.users import (
     CONFIRMED, FORCE_CHANGE_PASSWORD, check_password_policy, find_user, hides_user_existence, set_password,
 )
@@ -24,11 +24,16 @@ def start(call: AuthCall, flow: str) -> Step:
     username = call.username()
     password = call.required("PASSWORD")
     user = user_for_password(call, username)
+    check_password(call, user, password)
+    return password_accepted(call, user, flow)
+
+
+def check_password(call: AuthCall, user: dict, password: str) -> None:
+    """A wrong password counts toward the lockout."""
     stored = user.get("Password")
     if stored is None or not passwords.password_matches(call.pool["Id"], user["Username"], password, stored):
         lockout.record_failure(call.services, call.pool, user)
         raise errors.NotAuthorizedException(INCORRECT)
-    return password_accepted(call, user, flow)
 
 
 def user_for_password(call: AuthCall, given: str) -> dict:
@@ -48,10 +53,10 @@ def user_for_password(call: AuthCall, given: str) -> dict:
 
 
 def password_accepted(call: AuthCall, user: dict, flow: str) -> Step:
-    """The password was right: clear the lockout, then tokens, or the new-password challenge."""
+    """The password was right: clear the lockout, then the new-password challenge, or the second factor."""
     user = lockout.clear_failures(call.services, call.pool, user)
     if user["UserStatus"] != FORCE_CHANGE_PASSWORD:
-        return SignedIn(user)
+        return mfa.second_factor(call, user, flow)
     stored = user["Password"]
     validity_days = call.pool["Policies"]["PasswordPolicy"].get("TemporaryPasswordValidityDays", 7)
     if stored.get("temporary") and call.services.clock.now() > stored.get("set_at", 0) + validity_days * DAY:
@@ -76,4 +81,4 @@ def respond_new_password(call: AuthCall, session: AuthSession, user: dict | None
     user["UserStatus"] = CONFIRMED
     user["UserLastModifiedDate"] = now
     call.services.store.replace_user(call.pool["Id"], user)
-    return SignedIn(user, source="TokenGeneration_NewPasswordChallenge")
+    return mfa.second_factor(call, user, session.flow, source="TokenGeneration_NewPasswordChallenge")

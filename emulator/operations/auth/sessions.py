@@ -6,6 +6,7 @@ The client holds only the session's token (`Session`, or for SRP the `SECRET_BLO
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from dataclasses import asdict, dataclass, field
 
@@ -26,9 +27,11 @@ class AuthSession:
     metadata: str | None = None  # CreateAuthChallenge's challengeMetadata
     srp: dict | None = None  # PASSWORD_VERIFIER: the client's A, the server's B and secret b, in hex
     token: str | None = None  # chosen by the flow (SRP's SECRET_BLOCK), else drawn when the session is opened
+    expires_at: float | None = None  # set on a session taken from the store: kept if it is put back
+    tries: int = 0  # wrong codes answered so far in this session
 
 
-STATE = ("flow", "challenge", "user_key", "rounds", "private", "metadata", "srp")
+STATE = ("flow", "challenge", "user_key", "rounds", "private", "metadata", "srp", "tries")
 
 
 def new_session(pool: dict, client: dict, username: str, user: dict | None, flow: str, challenge: str,
@@ -42,22 +45,37 @@ def open_session(services: Services, client: dict, session: AuthSession) -> str:
     now = services.clock.now()
     services.store.delete_expired_auth_sessions(now)
     token = session.token or secrets.token_urlsafe(192)
-    expires_at = now + client.get("AuthSessionValidity", 3) * 60
+    expires_at = session.expires_at or now + client.get("AuthSessionValidity", 3) * 60
     state = {name: value for name, value in asdict(session).items() if name in STATE}
     services.store.insert_auth_session(token, session.pool_id, session.client_id, session.username, expires_at, state)
     return token
 
 
-def take_session(services: Services, pool: dict, client: dict, token: str | None) -> AuthSession:
-    """The session the token names; it is gone afterwards, whatever happens next."""
+def take_session(services: Services, pool: dict | None, client: dict | None, token: str | None) -> AuthSession:
+    """The session the token names, which must belong to the pool and client (None: to any, for the operations
+    that name neither, such as AssociateSoftwareToken); it is gone afterwards unless `put_back`."""
     if not token:
         # Wording undocumented (docs/cognito-behaviour.md §7.3).
         raise errors.InvalidParameterException("Missing required parameter Session")
     stored = services.store.take_auth_session(token)
-    if stored is None or stored["pool_id"] != pool["Id"] or stored["client_id"] != client["ClientId"]:
+    if (stored is None or (pool is not None and stored["pool_id"] != pool["Id"])
+            or (client is not None and stored["client_id"] != client["ClientId"])):
         raise errors.NotAuthorizedException("Invalid session for the user.")
     if stored["expires_at"] <= services.clock.now():
         raise errors.NotAuthorizedException("Invalid session for the user, session is expired.")
     return AuthSession(stored["pool_id"], stored["client_id"], stored["username"], stored.get("flow", ""),
                        stored["challenge"], stored.get("user_key"), stored.get("rounds") or [],
-                       stored.get("private") or {}, stored.get("metadata"), stored.get("srp"), token)
+                       stored.get("private") or {}, stored.get("metadata"), stored.get("srp"), token,
+                       stored["expires_at"], stored.get("tries", 0))
+
+
+def put_back(services: Services, session: AuthSession) -> None:
+    """Store a taken session again, same token and expiry: a wrong code may be tried again in the same session."""
+    client = services.store.get_client(session.client_id) or {}
+    open_session(services, client, session)
+
+
+def follow_on(session: AuthSession, challenge: str | None = None, **state) -> AuthSession:
+    """A new session carrying the sign-in on from a taken one: a new token and a new lifetime."""
+    return dataclasses.replace(session, challenge=challenge or session.challenge, token=None, expires_at=None,
+                               tries=0, **state)

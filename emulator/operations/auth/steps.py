@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from emulator import errors
 from emulator.operations import token_issue
+from emulator.operations.mfa_settings import MFA_GRACE
 from emulator.operations.auth.sessions import AuthSession, open_session
 from emulator.operations.users import RESET_REQUIRED, UNCONFIRMED, check_secret_hash, hides_user_existence
 from emulator.services import Services
@@ -27,6 +28,7 @@ class AuthCall:
     client: dict
     parameters: dict  # AuthParameters, or ChallengeResponses
     client_metadata: dict
+    session: str | None = None  # InitiateAuth's Session: USER_AUTH's sign-in straight after sign-up
 
     def required(self, name: str) -> str:
         value = self.parameters.get(name)
@@ -58,6 +60,7 @@ class Challenge:
     parameters: dict
     session: AuthSession
     session_in_answer: bool = True  # False: the client names the sign-in otherwise (SRP's SECRET_BLOCK)
+    available: list[str] | None = None  # SELECT_CHALLENGE's AvailableChallenges
 
 
 Step = SignedIn | Challenge
@@ -70,13 +73,24 @@ def answer(call: AuthCall, step: Step) -> dict:
         response = {"ChallengeName": step.name, "ChallengeParameters": step.parameters}
         if step.session_in_answer:
             response["Session"] = token
+        if step.available is not None:
+            response["AvailableChallenges"] = step.available
         return response
     if step.refresh is None:
+        _end_first_sign_in(call, step.user)
         call.services.triggers.post_authentication(call.pool, user=step.user, client=call.client,
                                                    client_metadata=call.client_metadata)
     result = token_issue.issue_tokens(call.services, call.pool, call.client, step.user, source=step.source,
                                       client_metadata=call.client_metadata, refresh=step.refresh)
     return {"AuthenticationResult": result, "ChallengeParameters": {}}
+
+
+def _end_first_sign_in(call: AuthCall, user: dict) -> None:
+    """A sign-in ends the first-sign-in pass from MFA a code-confirmed user has (docs/cognito-behaviour.md §14.3)."""
+    if user.get(MFA_GRACE):
+        user = fresh(call.services, call.pool, user)
+        user.pop(MFA_GRACE, None)
+        call.services.store.replace_user(call.pool["Id"], user)
 
 
 def check_user_can_sign_in(user: dict) -> None:
