@@ -1,0 +1,237 @@
+"""Choice-based sign-in (USER_AUTH) through boto3: SELECT_CHALLENGE, SMS_OTP and EMAIL_OTP codes, PASSWORD and
+PASSWORD_SRP, and signing a new user in with the Session of SignUp or ConfirmSignUp."""
+
+import pytest
+import requests
+from pycognito.aws_srp import AWSSRP
+
+from tests.auth_helpers import verify
+from tests.conftest import error_of
+from tests.inbox import messages
+
+POOL = "us-east-1_otpNative1"  # seeded: phone numbers as usernames, PASSWORD and SMS_OTP first factors
+CLIENT = "otpnativewebclient00000001"
+PASSWORD = "Native-Passw0rd!"
+
+
+def signed_up(emulator, cognito, phone):
+    """A user who signed up and confirmed the texted code: ConfirmSignUp's answer."""
+    cognito.sign_up(ClientId=CLIENT, Username=phone, Password=PASSWORD)
+    return cognito.confirm_sign_up(ClientId=CLIENT, Username=phone, ConfirmationCode=messages(emulator, phone)[-1]["code"])
+
+
+def user_auth(cognito, username, client=CLIENT, Session=None, **parameters):  # noqa: N803 (boto3's name)
+    return cognito.initiate_auth(ClientId=client, AuthFlow="USER_AUTH", AuthParameters={"USERNAME": username, **parameters},
+                                 **({"Session": Session} if Session else {}))
+
+
+def respond(cognito, challenge, name, username, client=CLIENT, **responses):
+    return cognito.respond_to_auth_challenge(ClientId=client, ChallengeName=name, Session=challenge["Session"],
+                                             ChallengeResponses={"USERNAME": username, **responses})
+
+
+def test_sign_up_confirm_and_signed_in_by_the_session_with_one_text(emulator, cognito):
+    phone = "+15550200001"
+    signed_up_answer = cognito.sign_up(ClientId=CLIENT, Username=phone, Password=PASSWORD)
+    assert signed_up_answer["Session"]
+    confirmed = cognito.confirm_sign_up(ClientId=CLIENT, Username=phone,
+                                        ConfirmationCode=messages(emulator, phone)[-1]["code"],
+                                        Session=signed_up_answer["Session"])
+    tokens = user_auth(cognito, phone, Session=confirmed["Session"])["AuthenticationResult"]
+    assert verify(emulator, tokens["IdToken"], pool=POOL)["phone_number"] == phone
+    assert len(messages(emulator, phone)) == 1
+    # Once only.
+    error = error_of(user_auth, cognito, phone, Session=confirmed["Session"])
+    assert error["Code"] == "NotAuthorizedException"
+
+
+def test_a_sign_up_session_is_for_its_own_user_and_not_before_confirmation(emulator, cognito):
+    first = cognito.sign_up(ClientId=CLIENT, Username="+15550200002", Password=PASSWORD)
+    # SignUp's Session of an unconfirmed user does not sign in.
+    assert error_of(user_auth, cognito, "+15550200002", Session=first["Session"])["Code"] == "NotAuthorizedException"
+    confirmed = signed_up(emulator, cognito, "+15550200003")
+    assert error_of(user_auth, cognito, "+15550200002", Session=confirmed["Session"])["Code"] == \
+        "NotAuthorizedException"
+    # ConfirmSignUp checks the Session it is given.
+    error = error_of(cognito.confirm_sign_up, ClientId=CLIENT, Username="+15550200002",
+                     ConfirmationCode=messages(emulator, "+15550200002")[-1]["code"], Session="x" * 40)
+    assert error["Code"] == "NotAuthorizedException"
+
+
+def test_the_confirmation_session_expires(emulator, cognito):
+    confirmed = signed_up(emulator, cognito, "+15550200004")
+    requests.post(f"{emulator.url}/_emulator/clock", json={"seconds": 3 * 60 + 1}, timeout=5).raise_for_status()
+    error = error_of(user_auth, cognito, "+15550200004", Session=confirmed["Session"])
+    assert error["Message"] == "Invalid session for the user, session is expired."
+
+
+def test_an_auto_confirmed_sign_up_signs_in_with_sign_ups_session(emulator, cognito):
+    def auto_confirm(event, context):
+        event["response"]["autoConfirmUser"] = True
+        return event
+
+    emulator.services.functions.register("auto-confirm", auto_confirm)
+    cognito.update_user_pool(UserPoolId=POOL, AutoVerifiedAttributes=["phone_number"], Policies={
+        "SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "SMS_OTP"]}},
+        LambdaConfig={"PreSignUp": "arn:aws:lambda:us-east-1:123456789012:function:auto-confirm"})
+    answer = cognito.sign_up(ClientId=CLIENT, Username="+15550200005", Password=PASSWORD)
+    assert answer["UserConfirmed"] is True
+    assert user_auth(cognito, "+15550200005", Session=answer["Session"])["AuthenticationResult"]["AccessToken"]
+    assert messages(emulator, "+15550200005") == []
+
+
+def test_select_challenge_lists_what_the_pool_allows_and_the_user_has(emulator, cognito):
+    signed_up(emulator, cognito, "+15550200006")
+    challenge = user_auth(cognito, "+15550200006")
+    assert challenge["ChallengeName"] == "SELECT_CHALLENGE"
+    assert challenge["AvailableChallenges"] == ["PASSWORD", "PASSWORD_SRP", "SMS_OTP"]
+    assert challenge["ChallengeParameters"] == {}
+    chosen = respond(cognito, challenge, "SELECT_CHALLENGE", "+15550200006", ANSWER="SMS_OTP")
+    assert chosen["ChallengeName"] == "SMS_OTP"
+    assert chosen["ChallengeParameters"]["CODE_DELIVERY_DELIVERY_MEDIUM"] == "SMS"
+    assert chosen["ChallengeParameters"]["CODE_DELIVERY_DESTINATION"] == "+*******0006"
+    text = messages(emulator, "+15550200006")[-1]
+    assert text["message"] == f"Your authentication code is {text['code']}. " and text["origin"] == "SMS_OTP"
+    tokens = respond(cognito, chosen, "SMS_OTP", "+15550200006", SMS_OTP_CODE=text["code"])["AuthenticationResult"]
+    assert tokens["RefreshToken"]
+
+
+def test_select_challenge_with_a_password(emulator, cognito):
+    signed_up(emulator, cognito, "+15550200007")
+    challenge = user_auth(cognito, "+15550200007")
+    error = error_of(respond, cognito, challenge, "SELECT_CHALLENGE", "+15550200007", ANSWER="PASSWORD",
+                     PASSWORD="wrong-Passw0rd!")
+    assert error == {**error, "Code": "NotAuthorizedException", "Message": "Incorrect username or password."}
+    challenge = user_auth(cognito, "+15550200007")
+    tokens = respond(cognito, challenge, "SELECT_CHALLENGE", "+15550200007", ANSWER="PASSWORD", PASSWORD=PASSWORD)
+    assert tokens["AuthenticationResult"]["AccessToken"]
+    # An answer that was not offered is refused.
+    challenge = user_auth(cognito, "+15550200007")
+    assert error_of(respond, cognito, challenge, "SELECT_CHALLENGE", "+15550200007", ANSWER="EMAIL_OTP")["Code"] == \
+        "InvalidParameterException"
+
+
+def test_preferred_sms_otp_a_wrong_code_then_the_right_one(emulator, cognito):
+    signed_up(emulator, cognito, "+15550200008")
+    challenge = user_auth(cognito, "+15550200008", PREFERRED_CHALLENGE="SMS_OTP")
+    assert challenge["ChallengeName"] == "SMS_OTP"
+    code = messages(emulator, "+15550200008")[-1]["code"]
+    wrong = "000000" if code != "000000" else "111111"
+    error = error_of(respond, cognito, challenge, "SMS_OTP", "+15550200008", SMS_OTP_CODE=wrong)
+    assert error["Code"] == "CodeMismatchException"
+    assert respond(cognito, challenge, "SMS_OTP", "+15550200008", SMS_OTP_CODE=code)["AuthenticationResult"]
+
+
+def test_preferred_password_and_password_srp(emulator, cognito):
+    signed_up(emulator, cognito, "+15550200009")
+    tokens = user_auth(cognito, "+15550200009", PREFERRED_CHALLENGE="PASSWORD", PASSWORD=PASSWORD)
+    assert tokens["AuthenticationResult"]["IdToken"]
+    srp = AWSSRP(username="+15550200009", password=PASSWORD, pool_id=POOL, client_id=CLIENT, client=cognito)
+    verifier = user_auth(cognito, "+15550200009", PREFERRED_CHALLENGE="PASSWORD_SRP", SRP_A=srp.get_auth_params()["SRP_A"])
+    assert verifier["ChallengeName"] == "PASSWORD_VERIFIER"
+    responses = srp.process_challenge(verifier["ChallengeParameters"], srp.get_auth_params())
+    result = cognito.respond_to_auth_challenge(ClientId=CLIENT, ChallengeName="PASSWORD_VERIFIER",
+                                               Session=verifier["Session"], ChallengeResponses=responses)
+    assert result["AuthenticationResult"]["AccessToken"]
+
+
+def test_a_preference_the_pool_does_not_allow_is_refused_one_the_user_lacks_is_offered_instead(emulator, cognito):
+    signed_up(emulator, cognito, "+15550200010")
+    error = error_of(user_auth, cognito, "+15550200010", PREFERRED_CHALLENGE="EMAIL_OTP")
+    assert error["Code"] == "InvalidParameterException"
+    assert len(messages(emulator, "+15550200010")) == 1  # the sign-up code only
+    cognito.update_user_pool(UserPoolId=POOL, AutoVerifiedAttributes=["phone_number"], Policies={
+        "SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "SMS_OTP", "EMAIL_OTP"]}})
+    challenge = user_auth(cognito, "+15550200010", PREFERRED_CHALLENGE="EMAIL_OTP")  # the user has no email
+    assert challenge["ChallengeName"] == "SELECT_CHALLENGE"
+    assert challenge["AvailableChallenges"] == ["PASSWORD", "PASSWORD_SRP", "SMS_OTP"]
+
+
+def test_email_otp_first_factor(emulator, cognito):
+    pool_id = cognito.create_user_pool(
+        PoolName="email-otp", UsernameAttributes=["email"],
+        Policies={"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP"]}})["UserPool"]["Id"]
+    client = cognito.create_user_pool_client(UserPoolId=pool_id, ClientName="c",
+                                             ExplicitAuthFlows=["ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])
+    client_id = client["UserPoolClient"]["ClientId"]
+    cognito.admin_create_user(UserPoolId=pool_id, Username="ana@example.com", MessageAction="SUPPRESS",
+                              UserAttributes=[{"Name": "email", "Value": "ana@example.com"}])
+    challenge = user_auth(cognito, "ana@example.com", client=client_id, PREFERRED_CHALLENGE="EMAIL_OTP")
+    assert challenge["ChallengeName"] == "EMAIL_OTP"
+    assert challenge["ChallengeParameters"]["CODE_DELIVERY_DELIVERY_MEDIUM"] == "EMAIL"
+    mail = requests.get(f"{emulator.url}/_emulator/email", timeout=5).json()["messages"][-1]
+    assert mail["email"] == "ana@example.com" and mail["subject"] == "Your authentication code"
+    tokens = respond(cognito, challenge, "EMAIL_OTP", "ana@example.com", client=client_id, EMAIL_OTP_CODE=mail["code"])
+    assert tokens["AuthenticationResult"]["AccessToken"]
+    got = cognito.admin_get_user(UserPoolId=pool_id, Username="ana@example.com")
+    assert {"Name": "email_verified", "Value": "true"} in got["UserAttributes"]
+
+
+def test_sign_in_codes_go_through_custom_message_authentication(emulator, cognito):
+    seen = []
+
+    def custom_message(event, context):
+        seen.append(event["triggerSource"])
+        event["response"]["smsMessage"] = f"Code for {event['request']['userAttributes']['phone_number']}: " \
+                                          f"{event['request']['codeParameter']}"
+        return event
+
+    emulator.services.functions.register("native-message", custom_message)
+    signed_up(emulator, cognito, "+15550200011")
+    cognito.update_user_pool(UserPoolId=POOL, AutoVerifiedAttributes=["phone_number"], Policies={
+        "SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "SMS_OTP"]}},
+        LambdaConfig={"CustomMessage": "arn:aws:lambda:us-east-1:123456789012:function:native-message"})
+    user_auth(cognito, "+15550200011", PREFERRED_CHALLENGE="SMS_OTP")
+    text = messages(emulator, "+15550200011")[-1]
+    assert seen == ["CustomMessage_Authentication"]
+    assert text["message"] == f"Code for +15550200011: {text['code']}"
+
+
+def test_user_auth_needs_the_client_flag_and_the_plan(emulator, cognito):
+    signed_up(emulator, cognito, "+15550200012")
+    error = error_of(user_auth, cognito, "+15550200012", client="otpdemowebclient0000000001")
+    assert error["Code"] == "NotAuthorizedException" or error["Code"] == "UserNotFoundException"
+    client = cognito.create_user_pool_client(UserPoolId=POOL, ClientName="no-user-auth",
+                                             ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])
+    error = error_of(user_auth, cognito, "+15550200012", client=client["UserPoolClient"]["ClientId"])
+    assert error == {**error, "Code": "InvalidParameterException",
+                     "Message": "USER_AUTH flow not enabled for this client"}
+    lite = cognito.create_user_pool(PoolName="lite", UserPoolTier="LITE")["UserPool"]["Id"]
+    lite_client = cognito.create_user_pool_client(UserPoolId=lite, ClientName="c", ExplicitAuthFlows=[
+        "ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
+    assert error_of(user_auth, cognito, "someone", client=lite_client)["Code"] == "FeatureUnavailableInTierException"
+
+
+@pytest.mark.parametrize("factors, code", [
+    (["SMS_OTP"], "InvalidParameterException"),  # PASSWORD is always a first factor
+    (["PASSWORD", "SOFTWARE_TOKEN"], "InvalidParameterException"),  # a second factor only
+])
+def test_sign_in_policy_checks(cognito, factors, code):
+    error = error_of(cognito.create_user_pool, PoolName="p",
+                     Policies={"SignInPolicy": {"AllowedFirstAuthFactors": factors}})
+    assert error["Code"] == code
+
+
+def test_passwordless_needs_essentials(cognito):
+    error = error_of(cognito.create_user_pool, PoolName="p", UserPoolTier="LITE",
+                     Policies={"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "SMS_OTP"]}})
+    assert error == {**error, "Code": "FeatureUnavailableInTierException",
+                     "Message": "The following features need to be disabled for the LITE pricing tier configured: "
+                                "Passwordless Sign-In"}
+
+
+def test_unknown_users(emulator, cognito):
+    assert error_of(user_auth, cognito, "+15550200099")["Code"] == "UserNotFoundException"
+    client = cognito.create_user_pool_client(UserPoolId=POOL, ClientName="hiding", PreventUserExistenceErrors="ENABLED",
+                                             ExplicitAuthFlows=["ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])
+    error = error_of(user_auth, cognito, "+15550200099", client=client["UserPoolClient"]["ClientId"])
+    assert error == {**error, "Code": "NotAuthorizedException", "Message": "Incorrect username or password."}
+
+
+def test_get_user_auth_factors(emulator, cognito):
+    confirmed = signed_up(emulator, cognito, "+15550200013")
+    access = user_auth(cognito, "+15550200013", Session=confirmed["Session"])["AuthenticationResult"]["AccessToken"]
+    factors = cognito.get_user_auth_factors(AccessToken=access)
+    assert factors["ConfiguredUserAuthFactors"] == ["PASSWORD", "SMS_OTP"]
+    assert cognito.admin_get_user_auth_factors(UserPoolId=POOL, Username="+15550200013")[
+        "ConfiguredUserAuthFactors"] == ["PASSWORD", "SMS_OTP"]
