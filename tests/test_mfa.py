@@ -212,6 +212,10 @@ def test_mfa_off_means_no_challenge_even_for_users_with_mfa(emulator, cognito):
     pool_id, client_id = mfa_pool(cognito, mfa="OPTIONAL", totp=False)
     user(cognito, pool_id, "eve", phone_number="+15550100005")
     cognito.admin_set_user_mfa_preference(UserPoolId=pool_id, Username="eve", SMSMfaSettings={"Enabled": True})
+    # UpdateUserPool turns MFA off and leaves the factors configured: still no challenge.
+    cognito.update_user_pool(UserPoolId=pool_id, SmsConfiguration=SMS)
+    assert cognito.get_user_pool_mfa_config(UserPoolId=pool_id)["SmsMfaConfiguration"]
+    assert "AuthenticationResult" in password_sign_in(cognito, client_id, "eve")
     cognito.set_user_pool_mfa_config(UserPoolId=pool_id, MfaConfiguration="OFF")
     assert "AuthenticationResult" in password_sign_in(cognito, client_id, "eve")
 

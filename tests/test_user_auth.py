@@ -52,7 +52,11 @@ def test_a_sign_up_session_is_for_its_own_user_and_not_before_confirmation(emula
     confirmed = signed_up(emulator, cognito, "+15550200003")
     assert error_of(user_auth, cognito, "+15550200002", Session=confirmed["Session"])["Code"] == \
         "NotAuthorizedException"
-    # ConfirmSignUp checks the Session it is given.
+    # ConfirmSignUp checks the Session it is given: SignUp's for this user only.
+    other = cognito.sign_up(ClientId=CLIENT, Username="+15550200014", Password=PASSWORD)
+    error = error_of(cognito.confirm_sign_up, ClientId=CLIENT, Username="+15550200002",
+                     ConfirmationCode=messages(emulator, "+15550200002")[-1]["code"], Session=other["Session"])
+    assert error["Code"] == "NotAuthorizedException"
     error = error_of(cognito.confirm_sign_up, ClientId=CLIENT, Username="+15550200002",
                      ConfirmationCode=messages(emulator, "+15550200002")[-1]["code"], Session="x" * 40)
     assert error["Code"] == "NotAuthorizedException"
