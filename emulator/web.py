@@ -13,7 +13,10 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from emulator import errors
+from emulator.operations.mfa_settings import SOFTWARE_TOKEN, mfa_view
+from emulator.operations.software_tokens import PENDING
 from emulator.protocol.dispatch import current_dispatcher, current_services
+from emulator.services import totp
 from emulator.services.functions import function_name
 
 web = Blueprint("web", __name__, static_folder="static", static_url_path="/_emulator/static")
@@ -24,6 +27,8 @@ USERS_PAGE_SIZE = 500
 TRACE_PAGE_SIZE = 200
 USER_ACTIONS = {"confirm": "AdminConfirmSignUp", "disable": "AdminDisableUser", "enable": "AdminEnableUser",
                 "delete": "AdminDeleteUser", "reset-password": "AdminResetUserPassword"}
+# How the Users page names the MFA factors of UserMFASettingList.
+FACTOR_LABELS = {"SMS_MFA": "SMS", "SOFTWARE_TOKEN_MFA": "Authenticator app", "EMAIL_OTP": "Email"}
 
 
 def _all_pools() -> list[dict]:
@@ -89,9 +94,33 @@ def _users_context() -> dict:
         more = cursor is not None
         groups = current_services().store.group_names_by_user(pool_id)
         for user in page:
-            users.append({**user, "created": _when(user["UserCreateDate"]), "groups": groups.get(user["Username"], []),
-                          "limbo_for": _duration(now - user["UserCreateDate"])})
+            users.append({**_without_secrets(user), "created": _when(user["UserCreateDate"]),
+                          "groups": groups.get(user["Username"], []),
+                          "limbo_for": _duration(now - user["UserCreateDate"]),
+                          "mfa": _mfa_factors(user), "totp": _current_totp(user, now)})
     return {"pools": pools, "pool_id": pool_id, "users": users, "more": more}
+
+
+def _without_secrets(user: dict) -> dict:
+    """What a page may see of a user: no authenticator secret, verified or waiting to be."""
+    return {key: value for key, value in user.items() if key not in (SOFTWARE_TOKEN, PENDING)}
+
+
+def _mfa_factors(user: dict) -> list[dict]:
+    """The user's enabled MFA factors as GetUser lists them, the preferred one marked."""
+    view = mfa_view(user)
+    preferred = view.get("PreferredMfaSetting")
+    return [{"name": factor, "label": FACTOR_LABELS.get(factor, factor), "preferred": factor == preferred}
+            for factor in view.get("UserMFASettingList", [])]
+
+
+def _current_totp(user: dict, now: float) -> dict | None:
+    """The code a verified authenticator app shows at the emulator's clock (as /_emulator/totp gives it)."""
+    token = user.get(SOFTWARE_TOKEN) or {}
+    if not token.get("Secret"):
+        return None
+    return {"code": totp.code_at(token["Secret"], now), "seconds_left": totp.seconds_left(now),
+            "device": token.get("FriendlyDeviceName")}
 
 
 @web.get("/users")

@@ -29,8 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--demo", action="store_true", help="start an emulator of its own, run, stop it")
     args = parser.parse_args(argv)
     if args.list:
+        width = max(len(name) for name in SCENARIOS)
         for scenario in SCENARIOS.values():
-            print(f"{scenario.name:<16} {scenario.summary}")
+            print(f"{scenario.name:<{width}}  {scenario.summary}")
         return 0
     unknown = [name for name in args.names if name not in SCENARIOS]
     if unknown:

@@ -12,9 +12,11 @@ import boto3
 import botocore.config
 import botocore.exceptions
 import jwt
+import pyotp
 import requests
 
 SEED_POOL_NAME = "otp-demo"
+NATIVE_POOL_NAME = "otp-native"  # the seed's pool for Cognito's own passwordless sign-in (USER_AUTH, SMS_OTP)
 
 
 class Emulator:
@@ -24,7 +26,7 @@ class Emulator:
         self.http = requests.Session()
         self.cognito = self.client("cognito-idp")
         self.lambda_ = self.client("lambda")
-        self.pool_id, self.client_id = self._seeded_pool()
+        self.pool_id, self.client_id = self.seeded_pool(SEED_POOL_NAME)
         self._numbers = set()
         self._lock = threading.Lock()
 
@@ -33,11 +35,12 @@ class Emulator:
                             aws_access_key_id="scenario", aws_secret_access_key="scenario",
                             config=botocore.config.Config(retries={"max_attempts": 1}))
 
-    def _seeded_pool(self) -> tuple[str, str]:
+    def seeded_pool(self, name: str) -> tuple[str, str]:
+        """(pool id, its first client's id) of the seeded pool called `name`."""
         pools = self.cognito.list_user_pools(MaxResults=60)["UserPools"]
-        pool = next((pool for pool in pools if pool["Name"] == SEED_POOL_NAME), None)
+        pool = next((pool for pool in pools if pool["Name"] == name), None)
         if pool is None:
-            raise RuntimeError(f"no user pool named {SEED_POOL_NAME} at {self.endpoint}: start the emulator "
+            raise RuntimeError(f"no user pool named {name} at {self.endpoint}: start the emulator "
                                "with its default seed")
         clients = self.cognito.list_user_pool_clients(UserPoolId=pool["Id"])["UserPoolClients"]
         return pool["Id"], clients[0]["ClientId"]
@@ -91,6 +94,9 @@ class Emulator:
     def advance_clock(self, seconds: float) -> None:
         self.http.post(f"{self.endpoint}/_emulator/clock", json={"seconds": seconds}, timeout=10).raise_for_status()
 
+    def clock_now(self) -> float:
+        return self.http.get(f"{self.endpoint}/_emulator/clock", timeout=10).json()["now"]
+
     def clock_offset(self) -> float:
         return self.http.get(f"{self.endpoint}/_emulator/clock", timeout=10).json()["offset_seconds"]
 
@@ -104,9 +110,25 @@ class Emulator:
         response = self.lambda_.invoke(FunctionName=function, Payload=json.dumps(payload))
         return json.load(response["Payload"])
 
-    def verify_token(self, token: str, audience: str | None = None) -> dict:
-        """Claims of a token, checked as an app's back end would: keys from the issuer's JWKS."""
-        discovery = self.http.get(f"{self.endpoint}/{self.pool_id}/.well-known/openid-configuration", timeout=10).json()
+    # -- authenticator apps ------------------------------------------------------------
+
+    def authenticator_code(self, secret: str) -> str:
+        """The code an authenticator app holding `secret` shows now, by the emulator's clock (the app's phone
+        would use its own clock; the emulator's may have been moved)."""
+        return pyotp.TOTP(secret).at(int(self.clock_now()))
+
+    def totp(self, username: str, pool_id: str) -> dict:
+        """What /_emulator/totp says the user's verified authenticator shows: {"code", "seconds_left", ...}."""
+        response = self.http.get(f"{self.endpoint}/_emulator/totp", params={"username": username, "pool_id": pool_id},
+                                 timeout=10)
+        response.raise_for_status()
+        return response.json()
+
+    def verify_token(self, token: str, audience: str | None = None, pool_id: str | None = None) -> dict:
+        """Claims of a token, checked as an app's back end would: keys from the issuer's JWKS (of the seeded
+        otp-demo pool unless `pool_id` names another)."""
+        discovery = self.http.get(f"{self.endpoint}/{pool_id or self.pool_id}/.well-known/openid-configuration",
+                                  timeout=10).json()
         key = jwt.PyJWKClient(discovery["jwks_uri"]).get_signing_key_from_jwt(token)
         return jwt.decode(token, key.key, algorithms=["RS256"], issuer=discovery["issuer"], audience=audience,
                           options={"verify_aud": audience is not None, "verify_exp": False, "verify_iat": False})

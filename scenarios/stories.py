@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import secrets
 import threading
 
+from .app import NATIVE_POOL_NAME
 from .story import Story, scenario
 
 INCORRECT = "Incorrect username or password."
@@ -267,3 +270,121 @@ def many_users(story: Story) -> None:
     with story.step("each number received exactly one sign-in code"):
         counts = {phone: len(app.texts(phone)) for phone in phones}
         story.expect(counts, {phone: 2 for phone in phones}, "texts per number (confirmation + sign-in)")
+
+
+# -- Cognito's own sign-in methods: passwordless SMS (USER_AUTH) and authenticator apps (TOTP MFA) ------------
+
+
+@scenario("native-passwordless", "Cognito's own SMS sign-in: sign up, confirm, signed in by the confirmation; "
+                                 "later an SMS_OTP sign-in")
+def native_passwordless(story: Story) -> None:
+    app = story.app
+    with story.step(f"the seeded {NATIVE_POOL_NAME} pool: USER_AUTH, SMS_OTP as a first factor"):
+        pool_id, client_id = app.seeded_pool(NATIVE_POOL_NAME)
+    phone = app.new_phone_number()
+    with story.step(f"sign up {phone} (generated password): a Session returned"):
+        signed_up = app.cognito.sign_up(ClientId=client_id, Username=phone, Password=app.generated_password())
+        story.expect((signed_up["UserConfirmed"], signed_up["CodeDeliveryDetails"]["DeliveryMedium"]),
+                     (False, "SMS"), "UserConfirmed, delivery medium")
+        story.expect(bool(signed_up.get("Session")), True, "a Session in SignUp's answer")
+    with story.step("read the confirmation code from the SMS inbox"):
+        code = app.latest_code(phone)
+    with story.step("confirm with it and SignUp's Session: a Session to sign in with"):
+        confirmed = app.cognito.confirm_sign_up(ClientId=client_id, Username=phone, ConfirmationCode=code,
+                                                Session=signed_up["Session"])
+        story.expect(bool(confirmed.get("Session")), True, "a Session in ConfirmSignUp's answer")
+    with story.step("USER_AUTH with that Session: signed in at once, no code asked"):
+        result = app.cognito.initiate_auth(ClientId=client_id, AuthFlow="USER_AUTH",
+                                           AuthParameters={"USERNAME": phone}, Session=confirmed["Session"])
+        claims = app.verify_token(tokens_from(story, result)["IdToken"], audience=client_id, pool_id=pool_id)
+        story.expect((claims["phone_number"], claims["phone_number_verified"]), (phone, True), "ID token claims")
+    with story.step("exactly one SMS in total: the confirmation code"):
+        story.expect([text["origin"] for text in app.texts(phone)], ["SignUp"], "texts to the number")
+    before = app.last_text_id(phone)
+    with story.step("another day: USER_AUTH preferring SMS_OTP texts a code"):
+        challenge = app.cognito.initiate_auth(ClientId=client_id, AuthFlow="USER_AUTH",
+                                              AuthParameters={"USERNAME": phone, "PREFERRED_CHALLENGE": "SMS_OTP"})
+        medium = challenge["ChallengeParameters"].get("CODE_DELIVERY_DELIVERY_MEDIUM")
+        story.expect((challenge.get("ChallengeName"), medium), ("SMS_OTP", "SMS"), "challenge, delivery medium")
+    with story.step("read the sign-in code from the SMS inbox"):
+        _, code = app.wait_for_code(phone, after=before)
+    with story.step("answer SMS_OTP with it: tokens for the same number"):
+        result = app.cognito.respond_to_auth_challenge(
+            ClientId=client_id, ChallengeName="SMS_OTP", Session=challenge["Session"],
+            ChallengeResponses={"USERNAME": phone, "SMS_OTP_CODE": code})
+        claims = app.verify_token(tokens_from(story, result)["IdToken"], audience=client_id, pool_id=pool_id)
+        story.expect(claims["phone_number"], phone, "ID token phone")
+    with story.step("two texts in all: the confirmation code and the sign-in code"):
+        story.expect([text["origin"] for text in app.texts(phone)], ["SignUp", "SMS_OTP"], "texts to the number")
+
+
+@scenario("totp-mfa", "a pool that requires an authenticator app: set it up mid-sign-in, sign in with it 30 s later")
+def totp_mfa(story: Story) -> None:
+    app = story.app
+    pool_id = None
+    try:
+        with story.step("create a pool with MFA ON, authenticator apps (TOTP) only, and a client"):
+            pool_id = app.cognito.create_user_pool(PoolName=f"scenario-totp-{secrets.token_hex(4)}")["UserPool"]["Id"]
+            app.cognito.set_user_pool_mfa_config(UserPoolId=pool_id, MfaConfiguration="ON",
+                                                 SoftwareTokenMfaConfiguration={"Enabled": True})
+            client_id = app.cognito.create_user_pool_client(
+                UserPoolId=pool_id, ClientName="scenario-totp-mfa",
+                ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+            )["UserPoolClient"]["ClientId"]
+        username, password = f"asha-{secrets.token_hex(3)}", app.generated_password()
+        with story.step(f"an administrator adds {username} with a permanent password"):
+            app.cognito.admin_create_user(UserPoolId=pool_id, Username=username, MessageAction="SUPPRESS")
+            app.cognito.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=password,
+                                                Permanent=True)
+
+        def sign_in() -> dict:
+            return app.cognito.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
+                                             AuthParameters={"USERNAME": username, "PASSWORD": password})
+
+        with story.step("sign in with the password: MFA_SETUP, an authenticator app to set up"):
+            challenge = sign_in()
+            story.expect(challenge.get("ChallengeName"), "MFA_SETUP", "challenge")
+            story.expect(json.loads(challenge["ChallengeParameters"]["MFAS_CAN_SETUP"]), ["SOFTWARE_TOKEN_MFA"],
+                         "MFAS_CAN_SETUP")
+        with story.step("AssociateSoftwareToken with its Session: a secret for the app"):
+            associated = app.cognito.associate_software_token(Session=challenge["Session"])
+            secret = associated["SecretCode"]
+        with story.step("VerifySoftwareToken with the code the authenticator app shows"):
+            setup_code = app.authenticator_code(secret)
+            verified = app.cognito.verify_software_token(Session=associated["Session"], UserCode=setup_code,
+                                                         FriendlyDeviceName="Asha's phone")
+            story.expect(verified["Status"], "SUCCESS", "status")
+        with story.step("answer MFA_SETUP with the verified Session: tokens"):
+            result = app.cognito.respond_to_auth_challenge(ClientId=client_id, ChallengeName="MFA_SETUP",
+                                                           Session=verified["Session"],
+                                                           ChallengeResponses={"USERNAME": username})
+            claims = app.verify_token(tokens_from(story, result)["IdToken"], audience=client_id, pool_id=pool_id)
+            story.expect(claims["cognito:username"], username, "ID token username")
+        with story.step("the user's MFA settings list the authenticator app"):
+            user = app.cognito.admin_get_user(UserPoolId=pool_id, Username=username)
+            story.expect(user.get("UserMFASettingList"), ["SOFTWARE_TOKEN_MFA"], "UserMFASettingList")
+        with story.step("sign in again with the password: SOFTWARE_TOKEN_MFA is asked"):
+            challenge = sign_in()
+            story.expect(challenge.get("ChallengeName"), "SOFTWARE_TOKEN_MFA", "challenge")
+        with story.step("the code used at set-up is refused: each code works once"):
+            story.expect_error("ExpiredCodeException", app.cognito.respond_to_auth_challenge, ClientId=client_id,
+                               ChallengeName="SOFTWARE_TOKEN_MFA", Session=challenge["Session"],
+                               ChallengeResponses={"USERNAME": username, "SOFTWARE_TOKEN_MFA_CODE": setup_code})
+        with story.step("30 s pass (emulator clock): a new code, as /_emulator/totp shows"):
+            app.advance_clock(30)
+            code = app.authenticator_code(secret)
+            shown = app.totp(username, pool_id)
+            after = app.authenticator_code(secret)
+            story.expect(shown["verified"], True, "/_emulator/totp's verified")
+            if shown["code"] not in (code, after):  # (the clock may tick past a 30-second step between the calls)
+                story.expect(shown["code"], after, "/_emulator/totp's code")
+            code = after
+        with story.step("answer SOFTWARE_TOKEN_MFA with it (same Session): tokens"):
+            result = app.cognito.respond_to_auth_challenge(
+                ClientId=client_id, ChallengeName="SOFTWARE_TOKEN_MFA", Session=challenge["Session"],
+                ChallengeResponses={"USERNAME": username, "SOFTWARE_TOKEN_MFA_CODE": code})
+            claims = app.verify_token(tokens_from(story, result)["IdToken"], audience=client_id, pool_id=pool_id)
+            story.expect(claims["cognito:username"], username, "ID token username")
+    finally:
+        if pool_id:
+            app.cognito.delete_user_pool(UserPoolId=pool_id)

@@ -4,8 +4,10 @@ Also takes the screenshots in docs/ (written there when UPDATE_SCREENSHOTS=1).""
 import os
 
 import pytest
+import requests
 
-from tests.auth_helpers import CLIENT, POOL, confirmed_user, otp_sign_in
+from emulator.services import totp
+from tests.auth_helpers import CLIENT, PASSWORD, POOL, confirmed_user, otp_sign_in
 from tests.conftest import ROOT
 from tests.inbox import latest_code
 
@@ -64,6 +66,62 @@ def test_users_show_their_groups_and_a_password_can_be_reset(page, emulator, cog
     assert latest_code(emulator, "+919722000010")  # the reset code went to the phone
     assert page.locator(f"tr.user[data-username='{username_of(cognito, '+919722000010')}'] .status").inner_text() \
         == "RESET_REQUIRED"
+
+
+def authenticator_user(emulator, cognito, phone, device="Pixel <b>7</b>"):
+    """A confirmed user of the seeded pool with a verified authenticator app, preferred, and SMS MFA on too;
+    returns the authenticator's secret."""
+    sms = {"SmsConfiguration": {"SnsCallerArn": "arn:aws:iam::123456789012:role/sms"}}
+    cognito.set_user_pool_mfa_config(UserPoolId=POOL, MfaConfiguration="OPTIONAL", SmsMfaConfiguration=sms,
+                                     SoftwareTokenMfaConfiguration={"Enabled": True})
+    confirmed_user(emulator, cognito, phone)
+    access_token = cognito.initiate_auth(ClientId=CLIENT, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={
+        "USERNAME": phone, "PASSWORD": PASSWORD})["AuthenticationResult"]["AccessToken"]
+    secret = cognito.associate_software_token(AccessToken=access_token)["SecretCode"]
+    cognito.verify_software_token(AccessToken=access_token, FriendlyDeviceName=device,
+                                  UserCode=totp.code_at(secret, emulator.services.clock.now()))
+    cognito.set_user_mfa_preference(AccessToken=access_token, SMSMfaSettings={"Enabled": True},
+                                    SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True})
+    return secret
+
+
+def current_totp(emulator, phone):
+    response = requests.get(f"{emulator.url}/_emulator/totp", params={"username": phone, "pool_id": POOL}, timeout=10)
+    response.raise_for_status()
+    return response.json()
+
+
+def test_users_show_mfa_settings_and_the_authenticator_code_live(page, emulator, cognito):
+    secret = authenticator_user(emulator, cognito, "+919722000020")
+    confirmed_user(emulator, cognito, "+919722000021")
+    # To the start of a 30-second step, so the code on the page and the one asked for below are the same step's.
+    emulator.services.clock.advance(totp.STEP - emulator.services.clock.now() % totp.STEP + 0.5)
+    page.goto(f"{emulator.url}/users?pool={POOL}")
+    row = page.locator(f"tr.user[data-username='{username_of(cognito, '+919722000020')}']")
+    factors = row.locator(".mfa .factor").evaluate_all(
+        "badges => badges.map(b => [b.dataset.factor, b.classList.contains('preferred'), b.textContent])")
+    assert factors == [["SMS_MFA", False, "SMS"], ["SOFTWARE_TOKEN_MFA", True, "Authenticator app ★ preferred"]]
+    expected = current_totp(emulator, "+919722000020")
+    assert expected["verified"] is True
+    assert row.locator(".totp-code").inner_text() == expected["code"]
+    seconds_left = int(row.locator(".totp-left").get_attribute("data-seconds"))
+    assert expected["seconds_left"] <= seconds_left <= expected["seconds_left"] + 2
+    assert row.locator(".totp-left").inner_text() == f"{seconds_left} s left"
+    assert row.locator(".totp-device").inner_text() == "Pixel <b>7</b>"  # the name as text, not markup
+    assert row.locator(".totp-device b").count() == 0
+    plain = page.locator(f"tr.user[data-username='{username_of(cognito, '+919722000021')}']")
+    assert plain.locator(".mfa").inner_text().strip() == "no MFA"
+    assert plain.locator(".totp").count() == 0
+    for html in (page.content(), requests.get(f"{emulator.url}/users/table?pool={POOL}", timeout=10).text):
+        assert secret not in html  # nor is the secret anywhere on the page, or in what refreshes it
+
+    # The next step's code appears without reloading.
+    emulator.services.clock.advance(totp.STEP)
+    following = current_totp(emulator, "+919722000020")["code"]
+    page.wait_for_function("(code) => document.querySelector('tr.user .totp-code')?.textContent === code",
+                           arg=following, timeout=6000)
+    row.locator("button.copy-totp").click()
+    assert page.evaluate("navigator.clipboard.readText()") == following
 
 
 def test_trace_shows_an_otp_sign_in_with_its_events(page, emulator, cognito):
@@ -199,6 +257,7 @@ ELEMENTS_OUTSIDE_VIEWPORT = """() => {
 def test_pages_fit_a_phone_and_screenshots(browser, emulator, cognito):
     phones = ["+919722000005", "+14155550106"]
     confirmed_user(emulator, cognito, phones[0])
+    authenticator_user(emulator, cognito, "+919722000006", device="Asha's Pixel 7")  # MFA badges and a code
     cognito.sign_up(ClientId=CLIENT, Username=phones[1], Password="Generated-Passw0rd!")
     otp_sign_in(emulator, cognito, phones[0])
     pages = {"inbox": "/", "email": "/email", "users": "/users", "trace": "/trace", "pools": "/pools",
