@@ -114,7 +114,9 @@ def _contains(key: str) -> str | None:
 @control_api.get("/totp")
 def current_totp():
     """The code the user's authenticator app would show now (at the emulator clock), so a test or a developer
-    needs no phone: `?username=...&pool_id=...`. Only for a verified software token."""
+    needs no phone: `?username=...&pool_id=...`. For a verified software token, or one associated by access token
+    and not verified yet (`verified` false); a secret handed out mid-sign-in (MFA_SETUP) is in the app's hands only
+    until VerifySoftwareToken makes it the user's."""
     services = current_services()
     username, pool_id = request.args.get("username"), request.args.get("pool_id")
     if not username or not pool_id:

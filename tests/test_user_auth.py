@@ -239,3 +239,23 @@ def test_get_user_auth_factors(emulator, cognito):
     assert factors["ConfiguredUserAuthFactors"] == ["PASSWORD", "SMS_OTP"]
     assert cognito.admin_get_user_auth_factors(UserPoolId=POOL, Username="+15550200013")[
         "ConfiguredUserAuthFactors"] == ["PASSWORD", "SMS_OTP"]
+
+
+def test_sign_up_without_a_password_where_codes_sign_in(emulator, cognito):
+    phone = "+15550200015"
+    answer = cognito.sign_up(ClientId=CLIENT, Username=phone)
+    confirmed = cognito.confirm_sign_up(ClientId=CLIENT, Username=phone,
+                                        ConfirmationCode=messages(emulator, phone)[-1]["code"])
+    assert user_auth(cognito, phone, Session=confirmed["Session"])["AuthenticationResult"]["AccessToken"]
+    assert answer["UserConfirmed"] is False
+    challenge = user_auth(cognito, phone)
+    assert challenge["AvailableChallenges"] == ["SMS_OTP"]
+    # A password they do not have is not a choice: the choice is offered instead.
+    challenge = user_auth(cognito, phone, PREFERRED_CHALLENGE="PASSWORD", PASSWORD="Any-Passw0rd!")
+    assert challenge["ChallengeName"] == "SELECT_CHALLENGE" and challenge["AvailableChallenges"] == ["SMS_OTP"]
+    error = error_of(cognito.initiate_auth, ClientId=CLIENT, AuthFlow="USER_SRP_AUTH",
+                     AuthParameters={"USERNAME": phone, "SRP_A": "1234abcd"})
+    assert error == {**error, "Code": "NotAuthorizedException", "Message": "Incorrect username or password."}
+    # A pool that signs in only with passwords still needs one.
+    error = error_of(cognito.sign_up, ClientId="otpdemowebclient0000000001", Username="+15550200016")
+    assert error == {**error, "Code": "InvalidParameterException", "Message": "Password is required for this user pool."}

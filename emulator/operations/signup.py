@@ -37,11 +37,13 @@ def sign_up(services: Services, request: dict) -> dict:
         raise errors.NotAuthorizedException("A client attempted to write unauthorized attribute")  # §12.1
     username, attributes = new_user_attributes(pool, given_username, submitted)
     check_required_attributes(pool, attributes)
-    password = request.get("Password")
+    password = request.get("Password") or None  # blank is none, as the model says
     if password is None:
-        # Wording undocumented (docs/cognito-behaviour.md §4.1); a pool that signs in with passwords needs one.
-        raise errors.InvalidParameterException("Password is required for this user pool.")
-    check_password_policy(pool, password)
+        if not user_auth.passwordless(pool):
+            # Wording undocumented (docs/cognito-behaviour.md §4.1); a pool that signs in with passwords needs one.
+            raise errors.InvalidParameterException("Password is required for this user pool.")
+    else:
+        check_password_policy(pool, password)
     # Cheap early answer for the limbo case; the insert below re-checks atomically.
     if find_user(services, pool, given_username) is not None:
         raise user_exists_error(pool, given_username, "SignUp")

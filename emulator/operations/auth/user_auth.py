@@ -35,6 +35,11 @@ def allowed_first_factors(pool: dict) -> list[str]:
     return (pool.get("Policies", {}).get("SignInPolicy") or {}).get("AllowedFirstAuthFactors") or ["PASSWORD"]
 
 
+def passwordless(pool: dict) -> bool:
+    """Whether users here can sign in without a password, and so may sign up without one."""
+    return any(factor in allowed_first_factors(pool) for factor in ("SMS_OTP", "EMAIL_OTP", "WEB_AUTHN"))
+
+
 def available_challenges(pool: dict, user: dict) -> list[str]:
     """What this user can sign in with here: a password if they have one; a code to the phone or email they have."""
     allowed, attributes = allowed_first_factors(pool), user["Attributes"]
