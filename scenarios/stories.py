@@ -282,8 +282,8 @@ def native_passwordless(story: Story) -> None:
     with story.step(f"the seeded {NATIVE_POOL_NAME} pool: USER_AUTH, SMS_OTP as a first factor"):
         pool_id, client_id = app.seeded_pool(NATIVE_POOL_NAME)
     phone = app.new_phone_number()
-    with story.step(f"sign up {phone} (generated password): a Session returned"):
-        signed_up = app.cognito.sign_up(ClientId=client_id, Username=phone, Password=app.generated_password())
+    with story.step(f"sign up {phone} with no password at all: a Session returned"):
+        signed_up = app.cognito.sign_up(ClientId=client_id, Username=phone)
         story.expect((signed_up["UserConfirmed"], signed_up["CodeDeliveryDetails"]["DeliveryMedium"]),
                      (False, "SMS"), "UserConfirmed, delivery medium")
         story.expect(bool(signed_up.get("Session")), True, "a Session in SignUp's answer")

@@ -21,7 +21,8 @@ PYPI_NOTE = re.compile(r"`pip install ([^`]+)`")
 RUN_BY = {"otp-example": "test_the_otp_example_runs_as_written",
           "boto3-client": "test_the_boto3_and_pycognito_blocks_run_as_written",
           "pycognito-example": "test_the_boto3_and_pycognito_blocks_run_as_written",
-          "plugin-example": "tests/test_pytest_plugin.py"}
+          "plugin-example": "tests/test_pytest_plugin.py",
+          "native-example": "test_the_native_example_runs_as_written"}
 
 
 def readme() -> str:
@@ -75,6 +76,14 @@ def test_the_otp_example_runs_as_written(tmp_path, spawn):
     emulator = spawn("--data", str(tmp_path / "data")).wait_ready()
     for _ in range(2):
         assert run_script(python, tmp_path, block("otp-example"), emulator.url).startswith("signed in: +9198")
+
+
+def test_the_native_example_runs_as_written(tmp_path, spawn):
+    assert packages_for("native-example") == ["boto3", "requests"]
+    python = fresh_python(tmp_path, packages_for("native-example"))
+    emulator = spawn("--data", str(tmp_path / "data")).wait_ready()
+    output = run_script(python, tmp_path, block("native-example"), emulator.url)
+    assert output == "signed up and in with 1 SMS\nsigned in again: True\n"
 
 
 def test_the_boto3_and_pycognito_blocks_run_as_written(tmp_path, spawn):
