@@ -14,7 +14,7 @@ from emulator.operations.mfa_config import EMAIL_OTP, FACTORS, SMS_MFA, SOFTWARE
 from emulator.operations.registry import operation
 from emulator.operations.user_pools import require_pool, require_tier
 from emulator.operations.users import require_user
-from emulator.services import Services
+from emulator.services import Services, totp
 
 MFA_SETTINGS = "MfaSettings"
 SOFTWARE_TOKEN = "SoftwareToken"  # {"Secret", "FriendlyDeviceName", "LastStep"} once verified
@@ -35,6 +35,24 @@ def preferred_factor(user: dict) -> str | None:
 
 def has_software_token(user: dict) -> bool:
     return bool((user.get(SOFTWARE_TOKEN) or {}).get("Secret"))
+
+
+ACCEPTED, WRONG, USED = "accepted", "wrong", "used"
+
+
+def accept_code(services: Services, pool: dict, user: dict, code: str) -> str:
+    """ACCEPTED when `code` is the user's current authenticator code (which uses it up), USED when it was
+    accepted before, WRONG otherwise."""
+    user = services.store.get_user(pool["Id"], user["Key"]) or user
+    token = user.get(SOFTWARE_TOKEN) or {}
+    step = totp.matching_step(token["Secret"], code, services.clock.now()) if token.get("Secret") else None
+    if step is None:
+        return WRONG
+    if step <= token.get("LastStep", -1):
+        return USED
+    token["LastStep"] = step
+    services.store.replace_user(pool["Id"], user)
+    return ACCEPTED
 
 
 def mfa_view(user: dict) -> dict:

@@ -4,13 +4,14 @@ and the check of a code at sign-in.
 Two ways in: with an access token (a signed-in user adds an authenticator; SetUserMFAPreference then turns it on),
 or with the `Session` of an MFA_SETUP challenge (a user who must have MFA sets it up mid-sign-in; the token is
 on once verified). The secret waits as `PendingSoftwareToken` (or in the session) until a code proves the app has
-it. Codes are checked at the emulator's clock and each is accepted once. (docs/cognito-behaviour.md §14.4)
+it. Codes are checked at the emulator's clock and each is accepted once (mfa_settings.accept_code). (docs/cognito-behaviour.md §14.4)
 """
 
 from __future__ import annotations
 
 from emulator import errors
 from emulator.operations import token_issue
+from emulator.operations.auth.mfa import MFA_SETUP
 from emulator.operations.auth.sessions import AuthSession, follow_on, open_session, put_back, take_session
 from emulator.operations.mfa_config import SOFTWARE_TOKEN_MFA, enabled_factors as pool_factors
 from emulator.operations.mfa_settings import (
@@ -21,7 +22,6 @@ from emulator.operations.user_pools import require_pool
 from emulator.operations.users import require_user
 from emulator.services import Services, totp
 
-MFA_SETUP = "MFA_SETUP"
 PENDING = "PendingSoftwareToken"
 MISMATCH = "Code mismatch and fail enable Software Token MFA"
 
@@ -105,24 +105,6 @@ def _register(services: Services, pool: dict, user: dict, secret: str, device: s
         set_factors(user, [*enabled_factors(user), SOFTWARE_TOKEN_MFA], preferred_factor(user))
     user["UserLastModifiedDate"] = services.clock.now()
     services.store.replace_user(pool["Id"], user)
-
-
-ACCEPTED, WRONG, USED = "accepted", "wrong", "used"
-
-
-def accept_code(services: Services, pool: dict, user: dict, code: str) -> str:
-    """ACCEPTED when `code` is the user's current authenticator code (which uses it up), USED when it was
-    accepted before, WRONG otherwise."""
-    user = services.store.get_user(pool["Id"], user["Key"]) or user
-    token = user.get(SOFTWARE_TOKEN) or {}
-    step = totp.matching_step(token["Secret"], code, services.clock.now()) if token.get("Secret") else None
-    if step is None:
-        return WRONG
-    if step <= token.get("LastStep", -1):
-        return USED
-    token["LastStep"] = step
-    services.store.replace_user(pool["Id"], user)
-    return ACCEPTED
 
 
 @operation("AdminDeleteSoftwareToken")

@@ -40,7 +40,7 @@ RESPONDERS: dict[str, Responder] = {
     "SMS_OTP": sign_in_codes.respond,
     "SOFTWARE_TOKEN_MFA": mfa.respond_software_token,
     mfa.SELECT_MFA_TYPE: mfa.respond_select_mfa_type,
-    "MFA_SETUP": mfa.respond_mfa_setup,
+    mfa.MFA_SETUP: mfa.respond_mfa_setup,
     user_auth.SELECT_CHALLENGE: user_auth.respond_select_challenge,
 }
 # (flow, ChallengeName) → responder, where a flow answers a challenge its own way: custom auth goes on after its

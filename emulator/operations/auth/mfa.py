@@ -11,15 +11,15 @@ from __future__ import annotations
 import json
 
 from emulator import errors
-from emulator.operations import software_tokens
 from emulator.operations.auth import lockout, sign_in_codes
 from emulator.operations.auth.sessions import AuthSession, follow_on, new_session
 from emulator.operations.auth.steps import AuthCall, Challenge, SignedIn, Step, fresh
 from emulator.operations.mfa_config import EMAIL_OTP, SMS_MFA, SOFTWARE_TOKEN_MFA, enabled_factors as pool_factors
+from emulator.operations import mfa_settings
 from emulator.operations.mfa_settings import MFA_GRACE, enabled_factors, has_software_token, preferred_factor
-from emulator.operations.software_tokens import MFA_SETUP
 
 SELECT_MFA_TYPE = "SELECT_MFA_TYPE"
+MFA_SETUP = "MFA_SETUP"
 AUTHENTICATION = "TokenGeneration_Authentication"
 ATTRIBUTE_OF = {factor: sign_in_codes.ATTRIBUTE_OF[factor] for factor in (SMS_MFA, EMAIL_OTP)}
 
@@ -93,11 +93,11 @@ def factor_challenge(call: AuthCall, user: dict, factor: str, session: AuthSessi
 
 def respond_software_token(call: AuthCall, session: AuthSession, user: dict | None) -> Step:
     lockout.check_not_locked_out(call.services, user)
-    result = software_tokens.accept_code(call.services, call.pool, user, call.required("SOFTWARE_TOKEN_MFA_CODE"))
-    if result == software_tokens.USED:
+    result = mfa_settings.accept_code(call.services, call.pool, user, call.required("SOFTWARE_TOKEN_MFA_CODE"))
+    if result == mfa_settings.USED:
         sign_in_codes.wrong(call, session, user,
                             errors.ExpiredCodeException("Your software token has already been used once."))
-    if result != software_tokens.ACCEPTED:
+    if result != mfa_settings.ACCEPTED:
         sign_in_codes.wrong(call, session, user)
     user = lockout.clear_failures(call.services, call.pool, user)
     return SignedIn(user, source=session.private.get("source", AUTHENTICATION))

@@ -10,7 +10,7 @@ AvailableChallenges. Passwords lead on to MFA as in the other flows; a texted or
 from __future__ import annotations
 
 from emulator import errors
-from emulator.operations.auth import lockout, mfa, password, sign_in_codes, srp
+from emulator.operations.auth import lockout, password, sign_in_codes, srp
 from emulator.operations.auth.sessions import AuthSession, new_session, open_session, take_session
 from emulator.operations.auth.steps import INCORRECT, AuthCall, Challenge, SignedIn, Step, check_user_can_sign_in
 from emulator.operations.user_pools import require_tier
