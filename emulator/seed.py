@@ -140,7 +140,7 @@ def apply(dispatcher: Dispatcher, config: dict) -> list[SeededPool]:
                              {k: v for k, v in entry.items() if k not in POOL_KEYS}, where)
         _check_triggers(request.get("LambdaConfig") or {}, set(dispatcher.services.functions.names()), where)
         mfa = entry.get("MfaConfig")
-        pool = _apply_pool(dispatcher, request, pool_id, where, keep_mfa=mfa is not None)
+        pool = _apply_pool(dispatcher, request, pool_id, where, mfa=mfa)
         if mfa is not None:
             pool = _apply_mfa(dispatcher, pool, mfa, f"{where}.MfaConfig")
         result = SeededPool(pool)
@@ -175,9 +175,9 @@ def _check_triggers(lambda_config: dict, declared: set[str], where: str) -> None
                             f"declare (declared: {', '.join(sorted(declared)) or 'none'})")
 
 
-def _differs(updated: dict, existing: dict) -> bool:
+def _differs(updated: dict, existing: dict, ignore: tuple[str, ...] = ()) -> bool:
     def settings(document: dict) -> dict:
-        return {key: value for key, value in document.items() if key != "LastModifiedDate"}
+        return {key: value for key, value in document.items() if key != "LastModifiedDate" and key not in ignore}
 
     return settings(updated) != settings(existing)
 
@@ -206,12 +206,20 @@ def _mfa_differs(request: dict, current: dict) -> bool:
 
 
 def _apply_pool(dispatcher: Dispatcher, request: dict, pool_id: str | None, where: str,
-                keep_mfa: bool = False) -> dict:
-    """`keep_mfa`: MFA comes from the pool's MfaConfig, so an update leaves the pool's MfaConfiguration as it is."""
+                mfa: dict | None = None) -> dict:
+    """`mfa`: the pool's MfaConfig, which sets MFA after the pool is applied."""
+    keep_mfa = mfa is not None
+    sms = (mfa or {}).get("SmsMfaConfiguration") or {}
+    if sms.get("SmsConfiguration") and "SmsConfiguration" not in request:
+        request = {**request, "SmsConfiguration": sms["SmsConfiguration"]}  # as SetUserPoolMfaConfig leaves the pool
+    if sms.get("SmsAuthenticationMessage") and "SmsAuthenticationMessage" not in request:
+        request = {**request, "SmsAuthenticationMessage": sms["SmsAuthenticationMessage"]}
     store = dispatcher.services.store
     existing = store.get_pool(pool_id) if pool_id else store.find_pool_by_name(request["PoolName"])
     if existing is not None and keep_mfa:
-        request = {**request, "MfaConfiguration": existing.get("MfaConfiguration", "OFF")}
+        # MFA comes from MfaConfig, applied right after: the pool is compared without it and updated with MFA off,
+        # since a pool changing its first factors or SMS settings may not keep MFA on in between.
+        request = {**request, "MfaConfiguration": "OFF"}
     if existing is None:
         with ids.pinned(user_pool_id=pool_id):
             created = _call(dispatcher, "CreateUserPool", request, where)["UserPool"]
@@ -221,7 +229,8 @@ def _apply_pool(dispatcher: Dispatcher, request: dict, pool_id: str | None, wher
             log.warning("%s: %s can't change on an existing pool; keeping %s", where, immutable,
                         existing.get(immutable))
     try:
-        differs = _differs(updated_pool(existing, request, 0), existing)
+        differs = _differs(updated_pool(existing, request, 0), existing,
+                           ignore=("MfaConfiguration",) if keep_mfa else ())
     except errors.CognitoError as error:
         raise SeedError(f"{where}: {error.message}") from None
     if differs:

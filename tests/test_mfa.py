@@ -431,3 +431,88 @@ def test_access_token_or_session_exactly(cognito, operation):
     extra = {"UserCode": "123456"} if operation == "verify_software_token" else {}
     error = error_of(getattr(cognito, operation), **extra)
     assert error["Code"] == "InvalidParameterException"
+
+
+# -- found in review: each of these once went wrong -----------------------------------------------------------
+
+
+def test_a_code_offered_before_the_phone_number_was_removed_is_a_clean_error(emulator, cognito):
+    pool_id, client_id = mfa_pool(cognito, mfa="OPTIONAL")
+    with_totp(emulator, cognito, pool_id, client_id, "quin", phone_number="+15550100020")
+    cognito.admin_set_user_mfa_preference(UserPoolId=pool_id, Username="quin", SMSMfaSettings={"Enabled": True},
+                                          SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": False})
+    challenge = password_sign_in(cognito, client_id, "quin")
+    assert challenge["ChallengeName"] == "SELECT_MFA_TYPE"
+    cognito.admin_delete_user_attributes(UserPoolId=pool_id, Username="quin", UserAttributeNames=["phone_number"])
+    error = error_of(respond, cognito, client_id, challenge, "quin", ANSWER="SMS_MFA")
+    assert error == {**error, "Code": "InvalidParameterException", "Status": 400}
+
+
+def test_a_code_verifies_only_the_number_it_went_to(emulator, cognito):
+    pool_id, client_id = mfa_pool(cognito, mfa="ON", totp=False)
+    user(cognito, pool_id, "rae", phone_number="+15550100021")
+    challenge = password_sign_in(cognito, client_id, "rae")
+    code = messages(emulator, "+15550100021")[-1]["code"]
+    cognito.admin_update_user_attributes(UserPoolId=pool_id, Username="rae",
+                                         UserAttributes=[{"Name": "phone_number", "Value": "+15550100022"}])
+    assert respond(cognito, client_id, challenge, "rae", SMS_MFA_CODE=code)["AuthenticationResult"]
+    attributes = {a["Name"]: a["Value"] for a in cognito.admin_get_user(UserPoolId=pool_id, Username="rae")["UserAttributes"]}
+    assert attributes["phone_number"] == "+15550100022" and attributes["phone_number_verified"] == "false"
+
+
+def test_mfa_setup_after_a_new_password_keeps_the_trigger_source(emulator, cognito):
+    sources = []
+
+    def pre_token(event, context):
+        sources.append(event["triggerSource"])
+        return event
+
+    emulator.services.functions.register("mfa-pre-token", pre_token)
+    pool_id, client_id = mfa_pool(cognito, mfa="ON", sms=False, LambdaConfig={
+        "PreTokenGeneration": "arn:aws:lambda:us-east-1:123456789012:function:mfa-pre-token"})
+    cognito.admin_create_user(UserPoolId=pool_id, Username="sol", TemporaryPassword="Temp-Passw0rd!",
+                              MessageAction="SUPPRESS")
+    challenge = respond(cognito, client_id, password_sign_in(cognito, client_id, "sol", "Temp-Passw0rd!"), "sol",
+                        NEW_PASSWORD=PASSWORD)
+    assert challenge["ChallengeName"] == "MFA_SETUP"
+    associated = cognito.associate_software_token(Session=challenge["Session"])
+    verified = cognito.verify_software_token(Session=associated["Session"],
+                                             UserCode=code_now(emulator, associated["SecretCode"]))
+    respond(cognito, client_id, {"ChallengeName": "MFA_SETUP", "Session": verified["Session"]}, "sol")
+    assert sources == ["TokenGeneration_NewPasswordChallenge"]
+
+
+def test_a_sign_in_does_not_carry_over_to_a_new_user_of_the_same_name(emulator, cognito):
+    pool_id, client_id = mfa_pool(cognito, mfa="ON", sms=False)
+    user(cognito, pool_id, "tom")
+    challenge = password_sign_in(cognito, client_id, "tom")
+    associated = cognito.associate_software_token(Session=challenge["Session"])
+    verified = cognito.verify_software_token(Session=associated["Session"],
+                                             UserCode=code_now(emulator, associated["SecretCode"]))
+    cognito.admin_delete_user(UserPoolId=pool_id, Username="tom")
+    user(cognito, pool_id, "tom")
+    error = error_of(respond, cognito, client_id, {"ChallengeName": "MFA_SETUP", "Session": verified["Session"]}, "tom")
+    assert error == {**error, "Code": "NotAuthorizedException", "Message": "Invalid session for the user."}
+
+
+def test_a_seeded_mfa_configuration_survives_restarts(tmp_path):
+    from emulator.embedded import EmbeddedEmulator
+    from emulator.settings import Settings
+
+    config = tmp_path / "seed.json"
+    config.write_text(json.dumps({"user_pools": [{
+        "Id": "us-east-1_seedMfa01", "PoolName": "seeded-mfa",
+        "MfaConfig": {"MfaConfiguration": "ON", "SmsMfaConfiguration": {"SmsConfiguration": SMS},
+                      "SoftwareTokenMfaConfiguration": {"Enabled": True}},
+        "Clients": [{"ClientId": "seedmfaclient0000000000001", "ClientName": "web", "ExplicitAuthFlows": FLOWS}]}]}))
+    seen = []
+    for _ in range(2):
+        with EmbeddedEmulator(Settings(data=str(tmp_path / "data"), port=0, config=str(config))) as running:
+            cognito = running.client("cognito-idp")
+            seen.append((cognito.get_user_pool_mfa_config(UserPoolId="us-east-1_seedMfa01"),
+                         cognito.describe_user_pool(UserPoolId="us-east-1_seedMfa01")["UserPool"]["LastModifiedDate"]))
+    for configuration, _ in seen:
+        assert configuration["MfaConfiguration"] == "ON"
+        assert configuration["SoftwareTokenMfaConfiguration"] == {"Enabled": True}
+        assert configuration["SmsMfaConfiguration"]["SmsConfiguration"] == SMS
+    assert seen[0][1] == seen[1][1]  # the second start changed nothing

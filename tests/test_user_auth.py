@@ -259,3 +259,37 @@ def test_sign_up_without_a_password_where_codes_sign_in(emulator, cognito):
     # A pool that signs in only with passwords still needs one.
     error = error_of(cognito.sign_up, ClientId="otpdemowebclient0000000001", Username="+15550200016")
     assert error == {**error, "Code": "InvalidParameterException", "Message": "Password is required for this user pool."}
+
+
+def test_sign_ups_session_never_signs_in_a_user_confirmed_afterwards(emulator, cognito):
+    phone = "+15550200017"
+    signed = cognito.sign_up(ClientId=CLIENT, Username=phone, Password=PASSWORD)
+    cognito.confirm_sign_up(ClientId=CLIENT, Username=phone, ConfirmationCode=messages(emulator, phone)[-1]["code"])
+    error = error_of(user_auth, cognito, phone, Session=signed["Session"])
+    assert error == {**error, "Code": "NotAuthorizedException", "Message": "Invalid session for the user."}
+
+
+def test_a_sign_up_session_does_not_carry_over_to_a_new_user_of_the_same_name(emulator, cognito):
+    pool_id = cognito.create_user_pool(PoolName="names", AutoVerifiedAttributes=["phone_number"], Policies={
+        "SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "SMS_OTP"]}})["UserPool"]["Id"]
+    client_id = cognito.create_user_pool_client(UserPoolId=pool_id, ClientName="c", ExplicitAuthFlows=[
+        "ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
+
+    def sign_up_and_confirm(phone):
+        cognito.sign_up(ClientId=client_id, Username="kim", Password=PASSWORD,
+                        UserAttributes=[{"Name": "phone_number", "Value": phone}])
+        return cognito.confirm_sign_up(ClientId=client_id, Username="kim",
+                                       ConfirmationCode=messages(emulator, phone)[-1]["code"])
+
+    first = sign_up_and_confirm("+15550200018")
+    cognito.admin_delete_user(UserPoolId=pool_id, Username="kim")
+    sign_up_and_confirm("+15550200019")
+    error = error_of(user_auth, cognito, "kim", client=client_id, Session=first["Session"])
+    assert error == {**error, "Code": "NotAuthorizedException", "Message": "Invalid session for the user."}
+
+
+def test_the_sign_up_session_signs_in_only_a_user_who_may_sign_in(emulator, cognito):
+    confirmed = signed_up(emulator, cognito, "+15550200020")
+    cognito.admin_disable_user(UserPoolId=POOL, Username="+15550200020")
+    error = error_of(user_auth, cognito, "+15550200020", Session=confirmed["Session"])
+    assert error == {**error, "Code": "NotAuthorizedException", "Message": "User is disabled."}

@@ -33,6 +33,8 @@ def mfa_types(pool: dict) -> dict:
         types = {"SoftwareTokenMfaConfiguration": {"Enabled": False}}
         if pool.get("MfaConfiguration", "OFF") != "OFF" and pool.get("SmsConfiguration"):
             types["SmsMfaConfiguration"] = {"SmsConfiguration": pool["SmsConfiguration"]}
+    if "SmsMfaConfiguration" in types and not pool.get("SmsConfiguration"):
+        del types["SmsMfaConfiguration"]  # UpdateUserPool took the SMS settings away, and SMS MFA with them
     if "SmsMfaConfiguration" in types and pool.get("SmsAuthenticationMessage"):
         types["SmsMfaConfiguration"] = {"SmsAuthenticationMessage": pool["SmsAuthenticationMessage"],
                                         **types["SmsMfaConfiguration"]}

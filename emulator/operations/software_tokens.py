@@ -12,7 +12,9 @@ from __future__ import annotations
 from emulator import errors
 from emulator.operations import token_issue
 from emulator.operations.auth.mfa import MFA_SETUP
-from emulator.operations.auth.sessions import AuthSession, follow_on, open_session, put_back, take_session
+from emulator.operations.auth.sessions import (
+    AuthSession, follow_on, is_session_user, open_session, put_back, take_session,
+)
 from emulator.operations.mfa_config import SOFTWARE_TOKEN_MFA, enabled_factors as pool_factors
 from emulator.operations.mfa_settings import (
     SOFTWARE_TOKEN, enabled_factors, preferred_factor, set_factors,
@@ -44,8 +46,10 @@ def _setup_session(services: Services, token: str) -> tuple[AuthSession, dict, d
     session = take_session(services, None, None, token)
     pool = services.store.get_pool(session.pool_id)
     user = services.store.get_user(session.pool_id, session.user_key) if session.user_key else None
-    if session.challenge != MFA_SETUP or pool is None or user is None:
+    if session.challenge != MFA_SETUP or pool is None or not is_session_user(session, user):
         raise errors.NotAuthorizedException("Invalid session for the user.")
+    if not user["Enabled"]:
+        raise errors.NotAuthorizedException("User is disabled.")
     return session, pool, user
 
 
@@ -62,7 +66,7 @@ def associate_software_token(services: Services, request: dict) -> dict:
     session, pool, _ = _setup_session(services, session_token)
     _require_pool_allows(pool)
     client = services.store.get_client(session.client_id) or {}
-    token = open_session(services, client, follow_on(session, private={"secret": secret}))
+    token = open_session(services, client, follow_on(session, private={**session.private, "secret": secret}))
     return {"SecretCode": secret, "Session": token}
 
 
@@ -91,7 +95,8 @@ def verify_software_token(services: Services, request: dict) -> dict:
         raise errors.EnableSoftwareTokenMFAException(MISMATCH)
     _register(services, pool, user, secret, device, step, turn_on=True)
     client = services.store.get_client(session.client_id) or {}
-    token = open_session(services, client, follow_on(session, private={"verified": SOFTWARE_TOKEN_MFA}))
+    carried = {key: value for key, value in session.private.items() if key != "secret"}
+    token = open_session(services, client, follow_on(session, private={**carried, "verified": SOFTWARE_TOKEN_MFA}))
     return {"Status": "SUCCESS", "Session": token}
 
 

@@ -10,7 +10,7 @@ from typing import Callable
 
 from emulator import errors
 from emulator.operations.auth import custom, mfa, password, refresh, sign_in_codes, srp, user_auth
-from emulator.operations.auth.sessions import AuthSession, take_session
+from emulator.operations.auth.sessions import AuthSession, is_session_user, take_session
 from emulator.operations.auth.steps import AuthCall, Step, answer, check_user_can_sign_in
 from emulator.operations.registry import operation
 from emulator.operations.user_pool_clients import require_client
@@ -139,7 +139,7 @@ def _session_user(call: AuthCall, session: AuthSession, given: str) -> dict | No
             raise errors.NotAuthorizedException("Invalid session for the user.")
         return None
     user = find_user(call.services, call.pool, given)
-    if user is None or user["Key"] != session.user_key:
+    if not is_session_user(session, user):
         raise errors.NotAuthorizedException("Invalid session for the user.")
     check_user_can_sign_in(user)
     return user

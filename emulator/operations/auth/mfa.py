@@ -9,6 +9,7 @@ factor, a choice between several, or setting one up when MFA is required and the
 from __future__ import annotations
 
 import json
+import re
 
 from emulator import errors
 from emulator.operations.auth import lockout, sign_in_codes
@@ -18,6 +19,7 @@ from emulator.operations.mfa_config import EMAIL_OTP, SMS_MFA, SOFTWARE_TOKEN_MF
 from emulator.operations import mfa_settings
 from emulator.operations.mfa_settings import MFA_GRACE, enabled_factors, has_software_token, preferred_factor
 
+EMAIL_ADDRESS = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 SELECT_MFA_TYPE = "SELECT_MFA_TYPE"
 MFA_SETUP = "MFA_SETUP"
 AUTHENTICATION = "TokenGeneration_Authentication"
@@ -120,6 +122,9 @@ def respond_mfa_setup(call: AuthCall, session: AuthSession, user: dict | None) -
     if session.private.get("verified") == SOFTWARE_TOKEN_MFA:
         return SignedIn(fresh(call.services, call.pool, user), source=source)
     address = call.parameters.get("EMAIL")
+    if address and not EMAIL_ADDRESS.fullmatch(address):
+        # Wording undocumented (docs/cognito-behaviour.md §14.3).
+        raise errors.InvalidParameterException("Invalid email address format.")
     if address and EMAIL_OTP in pool_factors(call.pool):
         setup = follow_on(session, EMAIL_OTP, private={"source": source, "setup_email": address})
         return factor_challenge(call, user, EMAIL_OTP, setup, destination=address)

@@ -28,16 +28,16 @@ class AuthSession:
     srp: dict | None = None  # PASSWORD_VERIFIER: the client's A, the server's B and secret b, in hex
     token: str | None = None  # chosen by the flow (SRP's SECRET_BLOCK), else drawn when the session is opened
     expires_at: float | None = None  # set on a session taken from the store: kept if it is put back
-    tries: int = 0  # wrong codes answered so far in this session
+    user_sub: str | None = None  # the user's sub: a user deleted and made again under the name is someone else
 
 
-STATE = ("flow", "challenge", "user_key", "rounds", "private", "metadata", "srp", "tries")
+STATE = ("flow", "challenge", "user_key", "rounds", "private", "metadata", "srp", "user_sub")
 
 
 def new_session(pool: dict, client: dict, username: str, user: dict | None, flow: str, challenge: str,
                 **state) -> AuthSession:
     return AuthSession(pool["Id"], client["ClientId"], username, flow, challenge, user["Key"] if user else None,
-                       **state)
+                       user_sub=user["Attributes"]["sub"] if user else None, **state)
 
 
 def open_session(services: Services, client: dict, session: AuthSession) -> str:
@@ -66,7 +66,7 @@ def take_session(services: Services, pool: dict | None, client: dict | None, tok
     return AuthSession(stored["pool_id"], stored["client_id"], stored["username"], stored.get("flow", ""),
                        stored["challenge"], stored.get("user_key"), stored.get("rounds") or [],
                        stored.get("private") or {}, stored.get("metadata"), stored.get("srp"), token,
-                       stored["expires_at"], stored.get("tries", 0))
+                       stored["expires_at"], stored.get("user_sub"))
 
 
 def put_back(services: Services, session: AuthSession) -> None:
@@ -78,4 +78,11 @@ def put_back(services: Services, session: AuthSession) -> None:
 def follow_on(session: AuthSession, challenge: str | None = None, **state) -> AuthSession:
     """A new session carrying the sign-in on from a taken one: a new token and a new lifetime."""
     return dataclasses.replace(session, challenge=challenge or session.challenge, token=None, expires_at=None,
-                               tries=0, **state)
+                               **state)
+
+
+def is_session_user(session: AuthSession, user: dict | None) -> bool:
+    """Whether `user` is the one the session was opened for: same key and same sub (a user deleted and made again
+    under the same name does not inherit a sign-in)."""
+    return (user is not None and user["Key"] == session.user_key
+            and (session.user_sub is None or user["Attributes"].get("sub") == session.user_sub))

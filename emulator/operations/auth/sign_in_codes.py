@@ -16,6 +16,8 @@ from emulator.operations.auth import lockout
 from emulator.operations.auth.sessions import AuthSession, put_back
 from emulator.operations.auth.steps import AuthCall, SignedIn, Step
 from emulator.operations.mfa_settings import enabled_factors, preferred_factor, set_factors
+from emulator.operations.users import unique_attributes, user_exists_error
+from emulator.services.store import AttributeTaken
 
 # The challenges answered with a code sent here: where the code goes, and the ChallengeResponses key it comes in.
 ATTRIBUTE_OF = {"SMS_MFA": "phone_number", "EMAIL_OTP": "email", "SMS_OTP": "phone_number"}
@@ -29,12 +31,16 @@ def send(call: AuthCall, user: dict, attribute: str, session: AuthSession, origi
          destination: str | None = None) -> dict:
     """Send a new code to the user's phone or email (or `destination`, an address not yet stored), keeping it in
     `session`; returns the challenge's CODE_DELIVERY_* parameters."""
+    destination = destination or user["Attributes"].get(attribute)
+    if not destination:
+        # The user lost the phone number or email since the challenge was offered (wording chosen: §14.3).
+        raise errors.InvalidParameterException(f"The user has no {attribute} to send a code to.")
     code = verification.new_code()
     subject, email = mfa_config.email_message(call.pool)
     templates = (mfa_config.sms_message(call.pool), email, subject)
 
     def keep() -> None:
-        session.private["code"] = code
+        session.private.update(code=code, sent_to=destination)
 
     details = verification.deliver(call.services, call.pool, user, attribute, code, templates, origin=origin,
                                    message_source=MESSAGE_SOURCE, client=call.client,
@@ -56,21 +62,25 @@ def check(call: AuthCall, session: AuthSession, user: dict, submitted: str) -> d
 def wrong(call: AuthCall, session: AuthSession, user: dict, error: errors.CognitoError | None = None) -> None:
     """A wrong answer counts toward the lockout; the session is kept for the next try."""
     lockout.record_failure(call.services, call.pool, user)
-    session.tries += 1
     put_back(call.services, session)
     raise error or errors.CodeMismatchException(WRONG_CODE)
 
 
 def respond(call: AuthCall, session: AuthSession, user: dict | None) -> Step:
     """SMS_MFA, SMS_OTP or EMAIL_OTP answered with the code sent: tokens. The phone number or email the code
-    reached is verified by it. An EMAIL_OTP of MFA set-up also makes the address the user's and turns email MFA on."""
+    reached is verified by it, if it is still the user's. An EMAIL_OTP of MFA set-up also makes the address the
+    user's and turns email MFA on."""
     user = check(call, session, user, call.required(CODE_KEY[session.challenge]))
     attribute = ATTRIBUTE_OF[session.challenge]
     setup_address = session.private.get("setup_email")
     if setup_address:
         user["Attributes"]["email"] = setup_address
         set_factors(user, [*enabled_factors(user), mfa_config.EMAIL_OTP], preferred_factor(user))
-    user["Attributes"][f"{attribute}_verified"] = "true"
+    if user["Attributes"].get(attribute) == session.private.get("sent_to"):
+        user["Attributes"][f"{attribute}_verified"] = "true"
     user["UserLastModifiedDate"] = call.services.clock.now()
-    call.services.store.replace_user(call.pool["Id"], user)
+    try:
+        call.services.store.replace_user(call.pool["Id"], user, unique_attributes(call.pool))
+    except AttributeTaken as taken:
+        raise user_exists_error(call.pool, user["Username"], "RespondToAuthChallenge", taken.attribute) from None
     return SignedIn(user, source=session.private.get("source", "TokenGeneration_Authentication"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from emulator import errors
 from emulator.operations.auth import lockout, password, sign_in_codes, srp
-from emulator.operations.auth.sessions import AuthSession, new_session, open_session, take_session
+from emulator.operations.auth.sessions import AuthSession, is_session_user, new_session, open_session, take_session
 from emulator.operations.auth.steps import INCORRECT, AuthCall, Challenge, SignedIn, Step, check_user_can_sign_in
 from emulator.operations.user_pools import require_tier
 from emulator.operations.users import CONFIRMED, find_user, hides_user_existence
@@ -107,11 +107,13 @@ def _signed_up(call: AuthCall, username: str) -> Step:
     """InitiateAuth with the Session of a sign-up: the confirmation was the proof, so tokens, once."""
     session = take_session(call.services, call.pool, call.client, call.session)
     user = find_user(call.services, call.pool, username)
-    usable = session.challenge == CONFIRMED_SIGN_UP or (session.challenge == SIGNED_UP and user
-                                                         and user["UserStatus"] == CONFIRMED)
-    if not usable or user is None or user["Key"] != session.user_key:
+    # SignUp's own Session signs in only a user SignUp itself confirmed (PreSignUp's autoConfirmUser).
+    usable = session.challenge == CONFIRMED_SIGN_UP or (session.challenge == SIGNED_UP
+                                                         and session.private.get("confirmed"))
+    if not usable or not is_session_user(session, user):
         raise errors.NotAuthorizedException("Invalid session for the user.")
     check_user_can_sign_in(user)
+    lockout.check_not_locked_out(call.services, user)
     call.services.triggers.pre_authentication(call.pool, username=user["Username"], user=user, client=call.client,
                                               client_metadata=call.client_metadata, user_not_found=None)
     return SignedIn(user)
@@ -119,7 +121,8 @@ def _signed_up(call: AuthCall, username: str) -> Step:
 
 def sign_up_session(services: Services, pool: dict, client: dict, user: dict, kind: str) -> str:
     """The Session SignUp (kind SIGNED_UP) or ConfirmSignUp (CONFIRMED_SIGN_UP) returns."""
-    session = new_session(pool, client, user["Username"], user, USER_AUTH, kind)
+    session = new_session(pool, client, user["Username"], user, USER_AUTH, kind,
+                          private={"confirmed": user["UserStatus"] == CONFIRMED})
     if kind == SIGNED_UP:
         session.expires_at = services.clock.now() + SIGN_UP_SESSION_SECONDS
     return open_session(services, client, session)
@@ -128,5 +131,5 @@ def sign_up_session(services: Services, pool: dict, client: dict, user: dict, ki
 def take_sign_up_session(services: Services, pool: dict, client: dict, user: dict, token: str) -> None:
     """ConfirmSignUp's Session, when given, must be SignUp's for this user; it is used up."""
     session = take_session(services, pool, client, token)
-    if session.challenge != SIGNED_UP or session.user_key != user["Key"]:
+    if session.challenge != SIGNED_UP or not is_session_user(session, user):
         raise errors.NotAuthorizedException("Invalid session for the user.")
