@@ -23,7 +23,7 @@ DAY = 86400
 def start(call: AuthCall, flow: str) -> Step:
     username = call.username()
     password = call.required("PASSWORD")
-    user = user_for_password(call, username)
+    user = user_signing_in(call, username)
     check_password(call, user, password)
     return password_accepted(call, user, flow)
 
@@ -36,8 +36,9 @@ def check_password(call: AuthCall, user: dict, password: str) -> None:
         raise errors.NotAuthorizedException(INCORRECT)
 
 
-def user_for_password(call: AuthCall, given: str) -> dict:
-    """The user a password (plain or SRP) sign-in is for, once every check before the password passed."""
+def user_signing_in(call: AuthCall, given: str) -> dict:
+    """The user a sign-in with a password (plain, SRP, or USER_AUTH's start) is for, once every check before the
+    password passed and PreAuthentication ran."""
     user = find_user(call.services, call.pool, given)
     if user is None:
         if hides_user_existence(call.client):

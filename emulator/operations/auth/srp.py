@@ -13,7 +13,7 @@ import secrets
 
 from emulator import errors
 from emulator.operations.auth import lockout
-from emulator.operations.auth.password import password_accepted, user_for_password
+from emulator.operations.auth.password import password_accepted, user_signing_in
 from emulator.operations.auth.sessions import AuthSession, new_session
 from emulator.operations.auth.steps import INCORRECT, AuthCall, Challenge, Step
 from emulator.services import passwords
@@ -25,7 +25,7 @@ def start(call: AuthCall, flow: str) -> Step:
     username = call.username()
     srp_a = call.required("SRP_A")
     # No Session in USER_SRP_AUTH's answer: the SECRET_BLOCK names the sign-in.
-    return challenge(call, user_for_password(call, username), srp_a, flow, session_in_answer=False)
+    return challenge(call, user_signing_in(call, username), srp_a, flow, session_in_answer=False)
 
 
 def challenge(call: AuthCall, user: dict, srp_a: str, flow: str, rounds: list | None = None, *,

@@ -12,9 +12,9 @@ from __future__ import annotations
 from emulator import errors
 from emulator.operations.auth import lockout, password, sign_in_codes, srp
 from emulator.operations.auth.sessions import AuthSession, is_session_user, new_session, open_session, take_session
-from emulator.operations.auth.steps import INCORRECT, AuthCall, Challenge, SignedIn, Step, check_user_can_sign_in
+from emulator.operations.auth.steps import AuthCall, Challenge, SignedIn, Step, check_user_can_sign_in
 from emulator.operations.user_pools import require_tier
-from emulator.operations.users import CONFIRMED, find_user, hides_user_existence
+from emulator.operations.users import CONFIRMED, find_user
 from emulator.services import Services
 
 USER_AUTH = "USER_AUTH"
@@ -54,15 +54,7 @@ def start(call: AuthCall, flow: str) -> Step:
     username = call.username()
     if call.session:
         return _signed_up(call, username)
-    user = find_user(call.services, call.pool, username)
-    if user is None:
-        if hides_user_existence(call.client):
-            raise errors.NotAuthorizedException(INCORRECT)
-        raise errors.UserNotFoundException("User does not exist.")
-    check_user_can_sign_in(user)
-    lockout.check_not_locked_out(call.services, user)
-    call.services.triggers.pre_authentication(call.pool, username=user["Username"], user=user, client=call.client,
-                                              client_metadata=call.client_metadata, user_not_found=None)
+    user = password.user_signing_in(call, username)
     available = available_challenges(call.pool, user)
     preferred = call.parameters.get("PREFERRED_CHALLENGE")
     if preferred:
