@@ -331,7 +331,8 @@ def test_software_tokens_need_the_pool_to_allow_them(emulator, cognito):
 
 def test_only_one_factor_can_be_preferred_and_both_enabled_means_choosing(emulator, cognito):
     pool_id, client_id = mfa_pool(cognito, mfa="OPTIONAL")
-    secret = with_totp(emulator, cognito, pool_id, client_id, "lee", phone_number="+15550100012")
+    secret = with_totp(emulator, cognito, pool_id, client_id, "lee", phone_number="+15550100012",
+                       email="lee@example.com")  # an email, but the pool does not offer email MFA
     error = error_of(cognito.admin_set_user_mfa_preference, UserPoolId=pool_id, Username="lee",
                      SMSMfaSettings={"Enabled": True, "PreferredMfa": True},
                      SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True})

@@ -101,7 +101,10 @@ def test_select_challenge_lists_what_the_pool_allows_and_the_user_has(emulator, 
 
 
 def test_select_challenge_with_a_password(emulator, cognito):
-    signed_up(emulator, cognito, "+15550200007")
+    cognito.sign_up(ClientId=CLIENT, Username="+15550200007", Password=PASSWORD,
+                    UserAttributes=[{"Name": "email", "Value": "ola@example.com"}])  # an email the pool does not use
+    cognito.confirm_sign_up(ClientId=CLIENT, Username="+15550200007",
+                            ConfirmationCode=messages(emulator, "+15550200007")[-1]["code"])
     challenge = user_auth(cognito, "+15550200007")
     error = error_of(respond, cognito, challenge, "SELECT_CHALLENGE", "+15550200007", ANSWER="PASSWORD",
                      PASSWORD="wrong-Passw0rd!")
