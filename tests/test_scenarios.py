@@ -91,15 +91,15 @@ def test_totp_mfa_sets_up_an_authenticator_and_signs_in_with_it_then_cleans_up(l
 
 
 def test_totp_mfa_fails_when_a_code_is_accepted_twice(live, monkeypatch):
-    from emulator.operations import software_tokens
+    from emulator.operations import mfa_settings
 
-    accept = software_tokens.accept_code
+    accept = mfa_settings.accept_code
 
     def no_replay_check(services, pool, user, code):
         outcome = accept(services, pool, user, code)
-        return software_tokens.ACCEPTED if outcome == software_tokens.USED else outcome
+        return mfa_settings.ACCEPTED if outcome == mfa_settings.USED else outcome
 
-    monkeypatch.setattr(software_tokens, "accept_code", no_replay_check)
+    monkeypatch.setattr(mfa_settings, "accept_code", no_replay_check)
     result = run_scenario(SCENARIOS["totp-mfa"], Emulator(live.url))
     assert not result.passed
     assert result.steps[-1].name == "the code used at set-up is refused: each code works once"
