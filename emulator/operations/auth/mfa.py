@@ -26,26 +26,25 @@ AUTHENTICATION = "TokenGeneration_Authentication"
 ATTRIBUTE_OF = {factor: sign_in_codes.ATTRIBUTE_OF[factor] for factor in (SMS_MFA, EMAIL_OTP)}
 
 
+def _reachable(factor: str, offered: list[str], user: dict) -> bool:
+    """A texted or emailed code needs the pool to offer it and somewhere to send it; a verified authenticator keeps
+    working even if the pool stops offering it (DG TOTP page)."""
+    if factor == SOFTWARE_TOKEN_MFA:
+        return has_software_token(user)
+    return factor in offered and bool(user["Attributes"].get(ATTRIBUTE_OF[factor]))
+
+
 def usable_factors(pool: dict, user: dict) -> list[str]:
-    """The factors the user has turned on that can be used here: a texted or emailed code needs the pool to offer
-    it and somewhere to send it; a verified authenticator keeps working even if the pool stops offering it."""
-    offered, attributes = pool_factors(pool), user["Attributes"]
-    usable = []
-    for factor in enabled_factors(user):
-        if factor == SOFTWARE_TOKEN_MFA and has_software_token(user):
-            usable.append(factor)
-        elif factor in ATTRIBUTE_OF and factor in offered and attributes.get(ATTRIBUTE_OF[factor]):
-            usable.append(factor)
-    return usable
+    """The factors the user has turned on that can be used here."""
+    offered = pool_factors(pool)
+    return [factor for factor in enabled_factors(user) if _reachable(factor, offered, user)]
 
 
 def _required_factors(pool: dict, user: dict) -> list[str]:
     """MFA required and nothing turned on: what the user already has serves (a phone number for SMS, an email for
     email, a verified authenticator); none of these means setting one up."""
-    offered, attributes = pool_factors(pool), user["Attributes"]
-    return [factor for factor in offered
-            if (factor == SOFTWARE_TOKEN_MFA and has_software_token(user))
-            or (factor in ATTRIBUTE_OF and attributes.get(ATTRIBUTE_OF[factor]))]
+    offered = pool_factors(pool)
+    return [factor for factor in offered if _reachable(factor, offered, user)]
 
 
 def second_factor(call: AuthCall, user: dict, flow: str, source: str = AUTHENTICATION) -> Step:
