@@ -24,14 +24,29 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed-run
 
-run: $(VENV)/.installed-run
+# The npm packages of the Node.js function runner (esbuild for TypeScript, the AWS SDK a Lambda Node.js runtime
+# provides) and of the shipped JavaScript handlers, from their lock files. Without npm only Node.js functions are
+# unavailable, so that is a note, not a failure (and no stamp: installing Node later is picked up).
+NPM_FOLDERS := emulator/services/functions/node_worker triggers/js
+$(VENV)/.installed-node: $(foreach folder,$(NPM_FOLDERS),$(folder)/package-lock.json) | $(BIN)/python
+	@if command -v npm >/dev/null; then \
+	  for folder in $(NPM_FOLDERS); do \
+	    (cd $$folder && npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.installed-lock) \
+	      || exit 1; \
+	  done; \
+	  touch $@; \
+	else \
+	  echo "note: npm was not found: Node.js trigger functions (triggers/js) need Node.js 18 or newer and npm"; \
+	fi
+
+run: $(VENV)/.installed-run $(VENV)/.installed-node
 	$(BIN)/python -m emulator $(ARGS)
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test $(VENV)/.installed-node
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Start an emulator, tell every scenario against it step by step, stop it.
-demo: $(VENV)/.installed-run
+demo: $(VENV)/.installed-run $(VENV)/.installed-node
 	$(BIN)/python -m emulator.scenarios --demo
 
 $(VENV)/.installed-bench: pyproject.toml bench/package-lock.json | $(BIN)/python

@@ -245,6 +245,10 @@ METRICS = {metric.key: metric for metric in [
     Metric("otp_big", "OTP sign-in latency, {big} users", "ms", lower_is_better=True),
     Metric("rss", "server RSS after {common} users", "MB", lower_is_better=True),
     Metric("in_process", "in-process password flow", "flows/s", lower_is_better=False),
+    Metric("node_trigger_cold", "Node.js trigger call, first (starts node)", "ms", lower_is_better=True),
+    Metric("node_trigger_warm", "Node.js trigger call, warm worker", "ms", lower_is_better=True),
+    Metric("python_trigger", "Python trigger call, in process", "ms", lower_is_better=True,
+           detail_of="node_trigger_warm"),
 ]}
 
 
@@ -440,6 +444,38 @@ def in_process_rates(count: int, rounds: int) -> dict:
     return rates
 
 
+def measure_triggers(measured: Measurements, sizes: Sizes) -> None:
+    """What a trigger call costs the emulator: VerifyAuthChallengeResponse's event through the function registry,
+    the JavaScript handler of triggers/js (a warm `node` worker; its first call starts it) and the Python one."""
+    import shutil
+
+    from emulator.embedded import EmbeddedEmulator
+    from emulator.scenarios.app import NODE_CONFIG
+    from emulator.settings import Settings
+
+    if not shutil.which("node") or not os.path.isdir(os.path.join(ROOT, "triggers", "js", "node_modules")):
+        measured.notes.append("Node.js trigger calls not measured: node, or triggers/js/node_modules, is missing")
+        return
+    print("trigger calls", file=sys.stderr)
+    event = {"version": "1", "region": "us-east-1", "userPoolId": "us-east-1_otpNodeJs1", "userName": "bench",
+             "triggerSource": "VerifyAuthChallengeResponse_Authentication",
+             "request": {"userAttributes": {"phone_number": "+919700000000"},
+                         "privateChallengeParameters": {"secretLoginCode": "123456", "answer": "123456"},
+                         "challengeAnswer": "123456"},
+             "response": {}}
+    for _ in range(sizes.rounds):
+        with EmbeddedEmulator(Settings(data=":memory:", port=0, config=NODE_CONFIG)) as running:
+            functions = running.services.functions
+            functions.register("python-verify", "emulator.triggers.verify_auth_challenge_response.handler")
+            measured.record("node_trigger_cold", "emulator",
+                            1000 * _timed(functions.invoke, "verify-auth-challenge-response", event))
+            for name, key in (("verify-auth-challenge-response", "node_trigger_warm"), ("python-verify", "python_trigger")):
+                for _ in range(10):
+                    functions.invoke(name, event)
+                measured.record(key, "emulator", 1000 * statistics.median(
+                    _timed(functions.invoke, name, event) for _ in range(sizes.flows)))
+
+
 PROFILE_TITLE = "where a sequential password flow's time goes, in process (pyinstrument, % of the flow)"
 CLIENT_AREA = "the boto3 client (not the server)"
 # A frame's own time goes to the first area one of whose markers is in its file's path; built-in functions (an
@@ -586,6 +622,8 @@ def ratios(by_key: dict, big: int) -> dict:
     peer = best_peer("rss")
     if peer:
         add("rss", "RSS vs best peer (target <= 1)", median("rss") / peer)
+    if median("node_trigger_warm"):
+        add("node_trigger_warm", "Node.js trigger call on a warm worker, ms (target <= 5)", median("node_trigger_warm"))
     if median("in_process", "moto mock_aws"):
         add("in_process", "in-process vs mock_aws (target >= 1.5)",
             median("in_process") / median("in_process", "moto mock_aws"))
@@ -633,6 +671,7 @@ def main(argv=None) -> int:
     measure_growth(measured, sizes)
     measure_memory(measured, kinds, sizes)
     measure_in_process(measured, sizes)
+    measure_triggers(measured, sizes)
     profile = profile_password_flow(sizes.flows)
 
     minutes = round((time.monotonic() - run_started) / 60, 1)

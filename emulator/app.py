@@ -39,10 +39,11 @@ def create_app(settings: Settings | None = None, *, seed_config: dict | None = N
         settings.region, settings.account_id, endpoint=lambda: settings.base_url, clock=clock.now,
         recorder=lambda record: store.insert_trigger_invocation(record.get("pool_id"), record.get("username"), record),
     )
+    base_dir = os.path.dirname(os.path.abspath(settings.config)) if settings.config else os.getcwd()
     if settings.config:
-        add_search_path(os.path.dirname(os.path.abspath(settings.config)))
-    functions.load(config.get("functions", {}))
+        add_search_path(base_dir)
     try:
+        functions.load(config.get("functions", {}), base_dir)
         functions.resolve_all()
     except FunctionImportError as error:
         raise seed.SeedError(str(error)) from None
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, *, seed_config: dict | None = N
     app.extensions[EXTENSION] = dispatcher
     app.extensions["cognito_emulator_seeded"] = seeded
     app.extensions["cognito_emulator_config"] = config
+    app.extensions["cognito_emulator_config_dir"] = base_dir
     app.register_blueprint(control_api)
     app.register_blueprint(web)
     app.register_blueprint(jwks)
@@ -89,10 +91,12 @@ def services_of(app: Flask) -> Services:
 
 def reset(app: Flask) -> None:
     """Back to the state right after start: no users, messages, sessions or tokens, the configured
-    functions only, the clock at wall time, and the seed applied afresh. For test isolation."""
+    functions only (Node.js workers stopped, so code is loaded afresh), the clock at wall time, and the seed
+    applied afresh. For test isolation."""
     dispatcher: Dispatcher = app.extensions[EXTENSION]
     config = app.extensions["cognito_emulator_config"]
     dispatcher.services.store.reset()
     dispatcher.services.clock.reset()
-    dispatcher.services.functions.load(config.get("functions", {}), replace=True)
+    dispatcher.services.functions.load(config.get("functions", {}), app.extensions["cognito_emulator_config_dir"],
+                                       replace=True)
     app.extensions["cognito_emulator_seeded"] = seed.apply(dispatcher, config)

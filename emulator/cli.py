@@ -80,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         pass
     finally:
         server.close()
+        services_of(app).functions.close()
         services_of(app).store.close()
         logging.getLogger("emulator").info("stopped")
     return 0

@@ -108,6 +108,7 @@ class EmbeddedEmulator:
 
     def stop(self) -> None:
         self.server.close()
+        self.services.functions.close()
         self.services.store.close()
 
     def __enter__(self) -> "EmbeddedEmulator":

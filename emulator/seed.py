@@ -32,12 +32,11 @@ from emulator.protocol.dispatch import Dispatcher
 from emulator.protocol.model import operation_model
 from emulator.protocol.validation import unknown_members
 from emulator.services import ids
-from emulator.services.functions import function_name
+from emulator.services.functions import DECLARATION_KEYS, function_name
 
 log = logging.getLogger("emulator.seed")
 
 TOP_LEVEL_KEYS = ("functions", "user_pools")
-FUNCTION_KEYS = ("handler", "environment")
 POOL_KEYS = ("Id", "Clients", "MfaConfig")  # beside CreateUserPool's members
 CLIENT_KEYS = ("ClientId",)  # beside CreateUserPoolClient's members
 
@@ -75,8 +74,8 @@ def check_keys(config: dict) -> None:
     problems = [(name, list(TOP_LEVEL_KEYS)) for name in config if name not in TOP_LEVEL_KEYS]
     for name, declaration in (config.get("functions") or {}).items():
         if isinstance(declaration, dict):
-            problems += [(f"functions.{name}.{key}", list(FUNCTION_KEYS)) for key in declaration
-                         if key not in FUNCTION_KEYS]
+            problems += [(f"functions.{name}.{key}", list(DECLARATION_KEYS)) for key in declaration
+                         if key not in DECLARATION_KEYS]
     pool_shape = operation_model("CreateUserPool").input_shape
     client_shape = operation_model("CreateUserPoolClient").input_shape
     for index, pool in enumerate(config.get("user_pools") or []):

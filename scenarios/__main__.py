@@ -1,6 +1,7 @@
 """`python -m emulator.scenarios [NAME ...] --endpoint URL`: run scenarios against a running emulator.
 
-`--demo` starts an emulator of its own (in memory, on a free port), runs them, and stops it.
+`--demo` starts an emulator of its own (in memory, on a free port), runs them, and stops it; scenarios that need
+another configuration (node-triggers: triggers/js/emulator.json) get an emulator started with it.
 """
 
 from __future__ import annotations
@@ -38,41 +39,47 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown scenario(s): {', '.join(unknown)}; see --list")
     chosen = [SCENARIOS[name] for name in args.names] if args.names else list(SCENARIOS.values())
     printer = Printer(sys.stdout, color=sys.stdout.isatty())
-    process = None
-    if args.demo:
-        process, args.endpoint = start_emulator()
-    try:
+    if not args.demo:
         try:
             app = Emulator(args.endpoint)
+            app.cognito.list_user_pools(MaxResults=1)
         except Exception as error:  # most often: nothing listening there
             print(f"cannot use the emulator at {args.endpoint}: {error}", file=sys.stderr)
             return 2
         results = [run_scenario(scenario, app, printer) for scenario in chosen]
-        printer.summary(results)
-        if process is None:  # a --demo emulator is stopped below: its pages would be gone
-            print(f"SMS inbox: {args.endpoint}/   trigger trace: {args.endpoint}/trace")
-        return 0 if all(result.passed for result in results) else 1
-    finally:
-        if process is not None:
-            process.terminate()
-            process.wait(10)
+        print(f"SMS inbox: {args.endpoint}/   trigger trace: {args.endpoint}/trace")
+    else:
+        results = []
+        for config in dict.fromkeys(scenario.config for scenario in chosen):
+            process, endpoint = start_emulator(config)
+            try:
+                app = Emulator(endpoint)
+                results += [run_scenario(scenario, app, printer) for scenario in chosen if scenario.config == config]
+            finally:
+                process.terminate()
+                process.wait(10)
+    printer.summary(results)
+    return 0 if all(result.passed for result in results) else 1
 
 
-def start_emulator() -> tuple[subprocess.Popen, str]:
+def start_emulator(config: str | None = None) -> tuple[subprocess.Popen, str]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     endpoint = f"http://127.0.0.1:{port}"
     process = subprocess.Popen([sys.executable, "-m", "emulator", "--data", ":memory:", "--port", str(port),
-                                "--log-level", "WARNING"], stdout=subprocess.DEVNULL)
+                                "--log-level", "WARNING", *(["--config", config] if config else [])],
+                               stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
             if requests.get(f"{endpoint}/_emulator/health", timeout=1).ok:
-                print(f"emulator started at {endpoint}")
+                print(f"emulator started at {endpoint}" + (f" with {config}" if config else ""))
                 return process, endpoint
         except requests.ConnectionError:
             time.sleep(0.1)
+        if process.poll() is not None:
+            raise SystemExit(f"the emulator did not start (exit status {process.returncode})")
     process.kill()
     raise SystemExit("the emulator did not start within 30 seconds")
 

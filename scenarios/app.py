@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from importlib import resources
 import secrets
 import string
 import threading
@@ -17,6 +18,8 @@ import requests
 
 SEED_POOL_NAME = "otp-demo"
 NATIVE_POOL_NAME = "otp-native"  # the seed's pool for Cognito's own passwordless sign-in (USER_AUTH, SMS_OTP)
+NODE_POOL_NAME = "otp-node"  # triggers/js/emulator.json's pool, run by the JavaScript handlers
+NODE_CONFIG = str(resources.files("emulator.triggers").joinpath("js", "emulator.json"))
 
 
 class Emulator:
@@ -26,9 +29,23 @@ class Emulator:
         self.http = requests.Session()
         self.cognito = self.client("cognito-idp")
         self.lambda_ = self.client("lambda")
-        self.pool_id, self.client_id = self.seeded_pool(SEED_POOL_NAME)
+        self._seed_pool: tuple[str, str] | None = None
         self._numbers = set()
         self._lock = threading.Lock()
+
+    @property
+    def pool_id(self) -> str:
+        """The seeded otp-demo pool, which most stories use."""
+        return self._otp_demo()[0]
+
+    @property
+    def client_id(self) -> str:
+        return self._otp_demo()[1]
+
+    def _otp_demo(self) -> tuple[str, str]:
+        if self._seed_pool is None:
+            self._seed_pool = self.seeded_pool(SEED_POOL_NAME)
+        return self._seed_pool
 
     def client(self, service: str):
         return boto3.client(service, endpoint_url=self.endpoint, region_name=self.region,
@@ -40,8 +57,8 @@ class Emulator:
         pools = self.cognito.list_user_pools(MaxResults=60)["UserPools"]
         pool = next((pool for pool in pools if pool["Name"] == name), None)
         if pool is None:
-            raise RuntimeError(f"no user pool named {name} at {self.endpoint}: start the emulator "
-                               "with its default seed")
+            seed = "--config triggers/js/emulator.json" if name == NODE_POOL_NAME else "its default seed"
+            raise RuntimeError(f"no user pool named {name} at {self.endpoint}: start the emulator with {seed}")
         clients = self.cognito.list_user_pool_clients(UserPoolId=pool["Id"])["UserPoolClients"]
         return pool["Id"], clients[0]["ClientId"]
 

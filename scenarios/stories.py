@@ -6,7 +6,7 @@ import json
 import secrets
 import threading
 
-from .app import NATIVE_POOL_NAME
+from .app import NATIVE_POOL_NAME, NODE_CONFIG, NODE_POOL_NAME
 from .story import Story, scenario
 
 INCORRECT = "Incorrect username or password."
@@ -15,22 +15,25 @@ INCORRECT = "Incorrect username or password."
 # -- the moves an app makes -------------------------------------------------------------
 
 
-def sign_up(story: Story, phone: str) -> str:
+def sign_up(story: Story, phone: str, client_id: str | None = None) -> str:
     """Sign up with a generated password; returns the password (the app keeps it, the user never sees it)."""
     password = story.app.generated_password()
     with story.step(f"sign up {phone} with a generated password"):
-        response = story.app.cognito.sign_up(ClientId=story.app.client_id, Username=phone, Password=password)
+        response = story.app.cognito.sign_up(ClientId=client_id or story.app.client_id, Username=phone,
+                                             Password=password)
         story.expect(response["UserConfirmed"], False, "UserConfirmed")
         story.expect(response["CodeDeliveryDetails"]["DeliveryMedium"], "SMS", "delivery medium")
     return password
 
 
-def confirm_with_texted_code(story: Story, phone: str) -> None:
+def confirm_with_texted_code(story: Story, phone: str, pool_id: str | None = None,
+                             client_id: str | None = None) -> None:
     with story.step("read the confirmation code from the SMS inbox"):
         code = story.app.latest_code(phone)
     with story.step("confirm the sign-up with it"):
-        story.app.cognito.confirm_sign_up(ClientId=story.app.client_id, Username=phone, ConfirmationCode=code)
-        user = story.app.cognito.admin_get_user(UserPoolId=story.app.pool_id, Username=phone)
+        story.app.cognito.confirm_sign_up(ClientId=client_id or story.app.client_id, Username=phone,
+                                          ConfirmationCode=code)
+        user = story.app.cognito.admin_get_user(UserPoolId=pool_id or story.app.pool_id, Username=phone)
         story.expect(user["UserStatus"], "CONFIRMED", "status")
         verified = {a["Name"]: a["Value"] for a in user["UserAttributes"]}["phone_number_verified"]
         story.expect(verified, "true", "phone_number_verified")
@@ -44,10 +47,10 @@ def start_otp_sign_in(story: Story, phone: str, client_id: str | None = None) ->
     return challenge
 
 
-def otp_challenge(story: Story, phone: str) -> tuple[dict, str]:
+def otp_challenge(story: Story, phone: str, client_id: str | None = None) -> tuple[dict, str]:
     """Start an OTP sign-in and read the code it texts: (challenge, code)."""
     before = story.app.last_text_id(phone)
-    challenge = start_otp_sign_in(story, phone)
+    challenge = start_otp_sign_in(story, phone, client_id)
     with story.step("read the sign-in code from the SMS inbox"):
         _, code = story.app.wait_for_code(phone, after=before)
     return challenge, code
@@ -388,3 +391,36 @@ def totp_mfa(story: Story) -> None:
     finally:
         if pool_id:
             app.cognito.delete_user_pool(UserPoolId=pool_id)
+
+
+@scenario("node-triggers", "the JavaScript handlers of triggers/js, run unchanged on Node.js: limbo check, sign-up, "
+          "a wrong code, then the right one", config=NODE_CONFIG)
+def node_triggers(story: Story) -> None:
+    app = story.app
+    with story.step(f"the {NODE_POOL_NAME} pool, its triggers the .js files of triggers/js"):
+        pool_id, client_id = app.seeded_pool(NODE_POOL_NAME)
+    phone = app.new_phone_number()
+    with story.step("signup-limbo-check (an ES module) knows nothing of the number: sign up"):
+        story.expect(app.invoke("signup-limbo-check", {"phone_number": phone}), {"next": "SIGN_UP", "deleted": False},
+                     "limbo check")
+    sign_up(story, phone, client_id)
+    confirm_with_texted_code(story, phone, pool_id, client_id)
+    with story.step("the limbo check now sends the number to sign-in"):
+        story.expect(app.invoke("signup-limbo-check", {"phone_number": phone}), {"next": "SIGN_IN", "deleted": False},
+                     "limbo check")
+    challenge, code = otp_challenge(story, phone, client_id)
+    with story.step("createAuthChallenge texted it through @aws-sdk/client-sns; a wrong code gets another try"):
+        retry = answer(story, challenge, phone, wrong(code), client_id)
+        story.expect(retry.get("ChallengeName"), "CUSTOM_CHALLENGE", "challenge after a wrong code")
+    with story.step("the texted code signs in, and no second text was sent"):
+        tokens = tokens_from(story, answer(story, retry, phone, code, client_id))
+        story.expect(len([text for text in app.texts(phone) if text["origin"] != "SignUp"]), 1, "sign-in texts")
+    with story.step("the ID token verifies against the pool's JWKS"):
+        claims = app.verify_token(tokens["IdToken"], audience=client_id, pool_id=pool_id)
+        story.expect(claims["phone_number"], phone, "ID token phone")
+    with story.step("the trigger trace shows the three Node.js functions answering without error"):
+        username = app.cognito.admin_get_user(UserPoolId=pool_id, Username=phone)["Username"]  # the user's sub
+        calls = app.http.get(f"{app.endpoint}/_emulator/triggers", params={"username": username}, timeout=10).json()
+        ran = {(call["function"], call["error"] is None) for call in calls["invocations"] if call.get("trigger")}
+        story.expect(ran, {("define-auth-challenge", True), ("create-auth-challenge", True),
+                           ("verify-auth-challenge-response", True)}, "functions run")

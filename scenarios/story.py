@@ -28,6 +28,7 @@ class Scenario:
     name: str
     summary: str
     body: Callable[["Story"], None]
+    config: str | None = None  # the emulator configuration it needs; None: the shipped default
 
 
 @dataclass
@@ -47,9 +48,9 @@ class ScenarioResult:
 SCENARIOS: dict[str, Scenario] = {}
 
 
-def scenario(name: str, summary: str):
+def scenario(name: str, summary: str, config: str | None = None):
     def register(body: Callable[["Story"], None]) -> Callable[["Story"], None]:
-        SCENARIOS[name] = Scenario(name, summary, body)
+        SCENARIOS[name] = Scenario(name, summary, body, config)
         return body
     return register
 

@@ -26,6 +26,13 @@ def emulator():
         yield running
 
 
+@pytest.fixture(scope="session")
+def node_functions():
+    """node, ready to run Node.js functions (or a skip where it is missing and not required)."""
+    from tests.node_setup import node_functions_ready
+    return node_functions_ready()
+
+
 @pytest.fixture
 def cognito(emulator):
     return emulator.client("cognito-idp")

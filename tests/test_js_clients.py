@@ -2,18 +2,15 @@
 and the AWS SDK for JavaScript v3 (pinned in tests/js/package.json), each driven by a Node script that prints
 what happened as JSON."""
 
-import fcntl
-import hashlib
 import json
 import os
-import shutil
 import subprocess
-import tempfile
 
 import pytest
 
 from tests.auth_helpers import confirmed_user
 from tests.conftest import ROOT, error_of
+from tests.node_setup import node_or_skip, npm_ci
 
 JS = os.path.join(ROOT, "tests", "js")
 POOL = "us-east-1_otpDemo01"
@@ -23,25 +20,8 @@ CLIENT = "otpdemowebclient0000000001"
 @pytest.fixture(scope="session")
 def node_clients():
     """Node with the pinned packages installed in tests/js/node_modules (git ignores it)."""
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if not node or not npm:
-        if os.environ.get("REQUIRE_NODE") == "1":
-            pytest.fail("the JavaScript client tests are required here but node or npm is missing")
-        pytest.skip("node and npm are needed for the JavaScript client tests")
-    lock = os.path.join(JS, "package-lock.json")
-    stamp = os.path.join(JS, "node_modules", ".installed-lock")
-    with open(lock, "rb") as handle:
-        wanted = handle.read()
-    # One install at a time: pytest-xdist workers each run this fixture, and two `npm ci` at once break node_modules.
-    guard = os.path.join(tempfile.gettempdir(), f"npm-ci-{hashlib.sha256(JS.encode()).hexdigest()[:16]}.lock")
-    with open(guard, "w") as held:
-        fcntl.flock(held, fcntl.LOCK_EX)
-        if not os.path.exists(stamp) or open(stamp, "rb").read() != wanted:
-            result = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=JS,
-                                    capture_output=True, text=True, timeout=600)
-            assert result.returncode == 0, result.stderr
-            with open(stamp, "wb") as handle:
-                handle.write(wanted)
+    node = node_or_skip("the JavaScript client tests")
+    npm_ci(JS)
     return node
 
 

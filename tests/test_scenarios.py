@@ -9,7 +9,8 @@ import requests
 
 import emulator.scenarios.stories  # noqa: F401  (registers the scenarios)
 from emulator.embedded import EmbeddedEmulator
-from emulator.scenarios.app import Emulator
+from emulator.scenarios.app import NODE_CONFIG, Emulator
+from emulator.settings import Settings
 from emulator.scenarios.story import SCENARIOS, run_scenario
 from tests.conftest import ROOT
 
@@ -20,9 +21,17 @@ def live():
         yield running
 
 
+@pytest.fixture(scope="module")
+def node_live(node_functions):
+    with EmbeddedEmulator(Settings(data=":memory:", port=0, config=NODE_CONFIG)) as running:
+        yield running
+
+
 @pytest.mark.parametrize("name", list(SCENARIOS))
-def test_scenario(live, name):
-    result = run_scenario(SCENARIOS[name], Emulator(live.url))
+def test_scenario(request, name):
+    scenario = SCENARIOS[name]
+    live = request.getfixturevalue({None: "live", NODE_CONFIG: "node_live"}[scenario.config])
+    result = run_scenario(scenario, Emulator(live.url))
     assert result.passed, result.failure
     assert len(result.steps) >= 3
 

@@ -13,11 +13,12 @@ import logging
 
 from emulator import errors
 from emulator.services.caller import current_sdk
-from emulator.services.functions import FunctionImportError, FunctionNotFound, FunctionRegistry
+from emulator.services.functions import FunctionImportError, FunctionNotFound, FunctionRegistry, NoAnswerInTime
 
 log = logging.getLogger("emulator.triggers")
 
 NOT_CONFIGURED = "Custom auth lambda trigger is not configured for the user pool."
+WAIT_SECONDS = 5  # how long Cognito waits for a trigger (docs/cognito-behaviour.md §6.11)
 
 
 class TriggerRunner:
@@ -38,7 +39,8 @@ class TriggerRunner:
         A trigger that is not wired answers `empty_response`, as a function that returns the event unchanged
         would: Cognito goes on as without it. The custom auth triggers have no such default: `required` makes
         an unwired one Cognito's "not configured" error (docs/cognito-behaviour.md §6.9).
-        A raising function → UserLambdaValidationException "<trigger> failed with error <message>.";
+        A raising function (or one past its own timeout) → UserLambdaValidationException "<trigger> failed with
+        error <message>."; one that has not answered in 5 seconds → UnexpectedLambdaException (Socket timeout);
         output that is not an event → InvalidLambdaResponseException; a function that cannot be found or
         imported → UnexpectedLambdaException.
         """
@@ -62,11 +64,16 @@ class TriggerRunner:
         }
         try:
             result = self.functions.invoke(reference, event, {"trigger": trigger, "trigger_source": source,
-                                                              "pool_id": pool["Id"], "username": username})
+                                                              "pool_id": pool["Id"], "username": username},
+                                           wait_limit=WAIT_SECONDS)
         except (FunctionNotFound, FunctionImportError) as error:
             log.error("%s: cannot invoke %s: %s", trigger, reference, error)
             raise errors.UnexpectedLambdaException(
                 f"{trigger} invocation failed due to error ResourceNotFoundException.") from None
+        except NoAnswerInTime:
+            log.info("%s: no answer within %s seconds", trigger, WAIT_SECONDS)
+            raise errors.UnexpectedLambdaException(
+                f"{trigger} invocation failed due to error Socket timeout while invoking Lambda function.") from None
         except Exception as error:  # the function's own failure, reported as Cognito reports it
             log.info("%s raised %s: %s", trigger, type(error).__name__, error)
             raise errors.UserLambdaValidationException(f"{trigger} failed with error {error}.") from None

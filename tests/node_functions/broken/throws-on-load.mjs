@@ -1,0 +1,2 @@
+throw new Error('configuration missing');
+export const handler = async () => ({});

@@ -1,0 +1,5 @@
+export interface Greeting {
+  text: string;
+}
+
+export const greet = (name: string): Greeting => ({ text: `hello ${name}` });
