@@ -12,3 +12,11 @@ def slow(event, context):
 
     time.sleep(float(event.get("seconds", 1)))
     return {"slept": event.get("seconds", 1)}
+
+
+def slow_pre_sign_up(event, context):
+    """A PreSignUp trigger that takes ClientMetadata["seconds"]."""
+    import time
+
+    time.sleep(float(event["request"]["clientMetadata"]["seconds"]))
+    return event

@@ -129,3 +129,32 @@ def test_trace_lists_invocations_filtered_by_user(emulator, cognito):
     assert create["response"]["response"]["challengeMetadata"].startswith("CODE-")
     assert requests.get(f"{emulator.url}/_emulator/triggers", params={"latest": 1}, timeout=5).json()["invocations"][0]["id"] == create["id"]
     assert requests.delete(f"{emulator.url}/_emulator/triggers", timeout=5).json()["deleted"] >= 2
+
+
+def test_a_python_function_with_a_timeout_that_runs_past_it_fails_as_a_timed_out_lambda(emulator):
+    emulator.services.functions.load({"limited": {"handler": "tests.handlers.slow", "timeout": 1},
+                                      "unlimited": {"handler": "tests.handlers.slow"}})
+    response, payload = invoke(emulator, "limited", {"seconds": 1.2})
+    assert response["FunctionError"] == "Unhandled" and payload["errorType"] == "Sandbox.Timedout"
+    assert payload["errorMessage"].endswith("Task timed out after 1.00 seconds")
+    assert invoke(emulator, "limited", {"seconds": 0.1})[1] == {"slept": 0.1}
+    # Without a declared timeout a Python function is not limited (a debugger pause must not fail a sign-in):
+    assert invoke(emulator, "unlimited", {"seconds": 1.2})[1] == {"slept": 1.2}
+
+
+def test_cognito_stops_waiting_for_a_python_trigger_with_a_timeout_but_not_for_one_without(emulator, cognito,
+                                                                                              monkeypatch):
+    from emulator.services.triggers import runner
+
+    monkeypatch.setattr(runner, "WAIT_SECONDS", 0.3)  # Cognito's 5 seconds, shortened
+    emulator.services.functions.load({"limited": {"handler": "tests.handlers.slow_pre_sign_up", "timeout": 10},
+                                      "unlimited": {"handler": "tests.handlers.slow_pre_sign_up"}})
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:"
+    cognito.update_user_pool(UserPoolId=POOL, LambdaConfig={"PreSignUp": arn + "limited"})
+    error = error_of(cognito.sign_up, ClientId=CLIENT, Username="+919899000011", Password=PASSWORD,
+                     ClientMetadata={"seconds": "0.5"})
+    assert (error["Code"], error["Message"]) == (
+        "UnexpectedLambdaException", "PreSignUp invocation failed due to error Socket timeout while invoking Lambda function.")
+    cognito.update_user_pool(UserPoolId=POOL, LambdaConfig={"PreSignUp": arn + "unlimited"})
+    assert cognito.sign_up(ClientId=CLIENT, Username="+919899000012", Password=PASSWORD,
+                           ClientMetadata={"seconds": "0.5"})["UserConfirmed"] is False

@@ -16,7 +16,9 @@ import requests
 
 from emulator.embedded import EmbeddedEmulator
 from emulator.settings import Settings
+from emulator.scenarios.app import NODE_CONFIG
 from tests.conftest import ROOT, error_of
+from tests.test_js_clients import node_clients, run_client  # noqa: F401  (node_clients is a fixture)
 
 HANDLERS = os.path.join(ROOT, "tests", "node_functions")
 STYLES = os.path.join(HANDLERS, "styles")
@@ -204,6 +206,8 @@ def test_console_output_goes_to_the_trace_the_invoke_log_tail_and_the_emulators_
     tail = base64.b64decode(response["LogResult"]).decode()
     assert tail.startswith(f"START RequestId: {request_id}") and "hello { from: 'logs' }" in tail
     assert "something went sideways" in caplog.text
+    page = requests.get(f"{live.url}/trace", params={"username": ""}, timeout=10).text
+    assert f"{request_id}\tINFO\thello {{ from: &#39;logs&#39; }}" in page  # the trace page shows the log
 
 
 # -- what Cognito makes of it ---------------------------------------------------------------------------------
@@ -314,3 +318,19 @@ def test_a_function_that_cannot_run_stops_the_start_saying_why(tmp_path, declara
     result = check_config(tmp_path, {"f": declaration}, env)
     assert result.returncode == 2
     assert says in result.stderr
+
+
+# -- the shipped JavaScript handlers, driven by Amplify ------------------------------------------------------------
+
+def test_amplify_signs_in_with_a_texted_code_through_the_shipped_javascript_handlers(node_clients):
+    with EmbeddedEmulator(Settings(data=":memory:", port=0, config=NODE_CONFIG)) as running:
+        results = run_client(node_clients, "amplify-node-triggers.mjs", running, "+919811000009",
+                             POOL_ID="us-east-1_otpNodeJs1", CLIENT_ID="otpnodewebclient0000000001")
+        phone_texts = requests.get(f"{running.url}/_emulator/sms", params={"phone_number": "+919811000009"},
+                                   timeout=10).json()["messages"]
+    assert results.pop("publicParameters")["phone"] == "+919811000009"  # createAuthChallenge's, beside USERNAME
+    assert results == {"signUp": "CONFIRM_SIGN_UP", "confirmSignUp": "DONE",
+                       "signInStep": "CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE",
+                       "afterWrongCode": "CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE", "signedIn": True,
+                       "idTokenPhone": "+919811000009"}
+    assert [text["origin"] for text in phone_texts] == ["SignUp", "SNS Publish"]  # one sign-in text, by the handler

@@ -45,7 +45,7 @@ def declared(name: str, declaration: dict | str, base_dir: str) -> LambdaFunctio
     runtime = declaration.get("runtime") or "python"
     handler = declaration.get("handler")
     environment = declaration.get("environment") or {}
-    timeout = declaration.get("timeout", 3)
+    timeout = declaration.get("timeout", 3)  # Lambda's default
     where = f'function "{name}"'
     if not isinstance(handler, str) or not handler:
         raise FunctionImportError(f"{where}: handler must be a string")
@@ -62,7 +62,8 @@ def declared(name: str, declaration: dict | str, base_dir: str) -> LambdaFunctio
     if runtime.startswith("python"):
         if declaration.get("code") is not None:
             add_search_path(code)
-        return PythonFunction(name, handler, dict(environment), float(timeout))
+        declared_timeout = float(timeout) if "timeout" in declaration else None
+        return PythonFunction(name, handler, dict(environment), declared_timeout)
     raise FunctionImportError(f'{where}: runtime "{runtime}" is not one the emulator runs: nodejs* (on this '
                               "machine's node) or python* (in the emulator's process)")
 
@@ -167,7 +168,7 @@ class FunctionRegistry:
             return result
         except FunctionError as error:
             record["error"] = {"errorType": error.error_type, "errorMessage": error.message,
-                               "stackTrace": error.trace[-6:]}
+                               "stackTrace": error.trace[:8]}  # a JavaScript stack starts at the throw
             raise
         except NoAnswerInTime:
             record["error"] = {"errorType": "NoAnswerInTime",
@@ -175,7 +176,7 @@ class FunctionRegistry:
             raise
         except BaseException as error:
             record["error"] = {"errorType": type(error).__name__, "errorMessage": str(error),
-                               "stackTrace": traceback.format_exception(error)[-6:]}
+                               "stackTrace": [entry.rstrip("\n") for entry in traceback.format_exception(error)[-6:]]}
             raise
         finally:
             record["duration_ms"] = round((time.perf_counter() - started) * 1000, 3)

@@ -20,7 +20,9 @@ class PythonFunction:
     name: str
     handler: str | Handler
     environment: dict[str, str] = field(default_factory=dict)
-    timeout_seconds: float = 3.0  # Lambda's default
+    # None: not limited, so a debugger pause does not fail a sign-in (docs/cognito-behaviour.md §6.8); the context
+    # then counts down from Cognito's 5 seconds.
+    timeout_seconds: float | None = None
     runtime: str = f"python{sys.version_info.major}.{sys.version_info.minor}"
     _resolved: Handler | None = None
 
@@ -46,9 +48,11 @@ class PythonFunction:
 
     def run(self, event: Any, *, variables: dict[str, str | None], logs: list[str], request_id: str, region: str,
             account_id: str, wait_limit: float | None = None) -> Any:
-        """The handler's result; its exceptions propagate. A handler cannot be stopped in the emulator's process,
-        so its time is judged when it returns: past `wait_limit` (the caller stopped waiting) or past its timeout,
-        its result is not used, as Lambda's would not be. Its prints go to the emulator's own output, not `logs`."""
+        """The handler's result; its exceptions propagate. Its prints go to the emulator's own output, not `logs`.
+
+        A handler cannot be stopped in the emulator's process, so a function with a declared timeout has its time
+        judged when it returns: past `wait_limit` (the caller stopped waiting) or past its timeout, its result is
+        not used, as Lambda's would not be. One without is not limited."""
         context = LambdaContext(self, request_id, region, account_id)
         started = time.monotonic()
         try:
@@ -57,10 +61,11 @@ class PythonFunction:
                 result = handler(event, context)
         finally:
             elapsed = time.monotonic() - started
-            if wait_limit is not None and elapsed > wait_limit:
-                raise NoAnswerInTime()
-            if elapsed > self.timeout_seconds:
-                raise timed_out(context.aws_request_id, self.timeout_seconds)
+            if self.timeout_seconds is not None:
+                if wait_limit is not None and elapsed > wait_limit:
+                    raise NoAnswerInTime()  # noqa: B012 (time's verdict replaces the handler's own outcome)
+                if elapsed > self.timeout_seconds:
+                    raise timed_out(context.aws_request_id, self.timeout_seconds)
         return result
 
     def close(self) -> None:
@@ -80,7 +85,7 @@ class LambdaContext:
         self.log_stream_name = f"emulator/{self.aws_request_id}"
         self.identity = None
         self.client_context = None
-        self._deadline = time.monotonic() + function.timeout_seconds
+        self._deadline = time.monotonic() + (function.timeout_seconds or 5.0)
 
     def get_remaining_time_in_millis(self) -> int:
         return max(0, int((self._deadline - time.monotonic()) * 1000))

@@ -18,7 +18,7 @@ from emulator.services.functions import FunctionImportError, FunctionNotFound, F
 log = logging.getLogger("emulator.triggers")
 
 NOT_CONFIGURED = "Custom auth lambda trigger is not configured for the user pool."
-WAIT_SECONDS = 5  # how long Cognito waits for a trigger (docs/cognito-behaviour.md §6.11)
+WAIT_SECONDS = 5  # how long Cognito waits for a trigger (docs/cognito-behaviour.md §6.8)
 
 
 class TriggerRunner:
