@@ -35,6 +35,7 @@ FUNCTIONS = {
     "esm": node("module.handler"), "cjs": node("legacy.handler"),
     "type-module": node("index.handler", os.path.join(HANDLERS, "type-module")),
     "typescript": node("handler.handler", os.path.join(HANDLERS, "typescript")),
+    "mts": node("module.handler", os.path.join(HANDLERS, "typescript")),
     "blue": node("index.environment", environment={"STAGE": "blue"}),
     "green": node("index.environment", environment={"STAGE": "green"}),
     "counter": node("index.counter"), "logs": node("index.logs"), "fails": node("index.fails"),
@@ -116,6 +117,27 @@ def test_typescript_is_compiled_on_load_and_keeps_naming_its_source(live):
     folder = os.path.join(HANDLERS, "typescript")
     assert result == {"text": "hello asha", "ready": True, "functionName": "typescript",
                       "url": "file://" + os.path.join(folder, "handler.ts"), "dirname": folder}
+
+
+def test_an_mts_handler_gets_the_runtimes_aws_sdk_when_its_folder_has_none(live):
+    assert result_of(live, "mts") == {"region": "us-east-1"}
+
+
+@pytest.mark.parametrize("file", ["handler.ts", "handler.mjs", "handler.js"])
+def test_packages_come_from_node_modules_in_or_above_the_code_folder(node_functions, tmp_path, file):
+    package = tmp_path / "node_modules" / "greeter"
+    package.mkdir(parents=True)
+    (package / "package.json").write_text('{"name": "greeter", "main": "index.js"}')
+    (package / "index.js").write_text("exports.greet = (name) => `hello ${name} from ${__dirname}`;")
+    code = tmp_path / "services" / "auth"
+    code.mkdir(parents=True)
+    source = ("const { greet } = require('greeter');\nexports.handler = async (event) => greet(event.name);"
+              if file.endswith(".js") else
+              "import { greet } from 'greeter';\nexport const handler = async (event) => greet(event.name);")
+    (code / file).write_text(source)
+    config = {"functions": {"greets": node("handler.handler", str(code))}, "user_pools": []}
+    with EmbeddedEmulator(Settings(data=":memory:", port=0), seed_config=config) as running:
+        assert result_of(running, "greets", {"name": "asha"}) == f"hello asha from {package}"
 
 
 def test_the_context_has_lambdas_fields(live):
