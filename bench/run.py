@@ -493,7 +493,7 @@ PROFILE_AREAS = [
 # do not start server time (code they are called from within the server still counts as the server's): the direct
 # client's before-send hook, which hands botocore's request to the server code as a socket would, and the
 # os.environ overlay for in-process Lambda functions, through which botocore reads its settings.
-PROFILE_CLIENT_FILES = ("embedded.py", os.path.join("services", "lambda_env.py"))
+PROFILE_CLIENT_FILES = ("embedded.py", os.path.join("services", "functions", "python_environment.py"))
 
 
 def profile_password_flow(flows: int) -> dict | None:

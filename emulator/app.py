@@ -14,7 +14,8 @@ from emulator.lambda_api import lambda_api
 from emulator.operations import OPERATIONS
 from emulator.protocol.api import CognitoCalls, cognito_api
 from emulator.protocol.dispatch import EXTENSION, Dispatcher
-from emulator.services import Services, lambda_env
+from emulator.services import Services
+from emulator.services.functions import python_environment
 from emulator.services.clock import Clock
 from emulator.services.functions import FunctionImportError, FunctionRegistry, add_search_path
 from emulator.services.messages import Outbox
@@ -28,7 +29,7 @@ from emulator.web import web
 def create_app(settings: Settings | None = None, *, seed_config: dict | None = None) -> Flask:
     """A ready emulator. The seed is `seed_config`, else the file `settings.config`, else the shipped default."""
     settings = settings or Settings()
-    lambda_env.install()  # before anything snapshots os.environ, so functions see their own variables
+    python_environment.install()  # before anything snapshots os.environ, so functions see their own variables
     config = seed_config if seed_config is not None else seed.load(settings.config)
     seed.check_keys(config)
     config = seed.with_placeholders(config, settings.region, settings.account_id)

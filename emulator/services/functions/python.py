@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from emulator.services import lambda_env
+from emulator.services.functions import python_environment
 from emulator.services.functions.base import FunctionImportError, NoAnswerInTime, arn, timed_out
 
 Handler = Callable[[dict, Any], Any]
@@ -56,7 +56,7 @@ class PythonFunction:
         context = LambdaContext(self, request_id, region, account_id)
         started = time.monotonic()
         try:
-            with lambda_env.overlaid(variables):
+            with python_environment.overlaid(variables):
                 handler = self.resolve()
                 result = handler(event, context)
         finally:
