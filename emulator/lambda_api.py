@@ -19,8 +19,8 @@ import uuid
 from flask import Blueprint, Response, request
 
 from emulator.protocol.dispatch import current_services
-from emulator.services.functions import (FunctionError, FunctionImportError, FunctionNotFound, function_arn,
-                                        function_name)
+from emulator.services.functions import (FunctionError, FunctionImportError, FunctionNotFound, FunctionThrottled,
+                                        function_arn, function_name)
 
 lambda_api = Blueprint("lambda_api", __name__)
 
@@ -43,7 +43,7 @@ def invoke(reference: str) -> Response:
                       f"Function not found: {function_arn(registry.region, registry.account_id, name)}")
     raw = request.get_data()
     try:
-        payload = json.loads(raw) if raw.strip() else {}
+        payload = json.loads(raw, parse_constant=_not_json) if raw.strip() else {}
     except (ValueError, UnicodeDecodeError):
         return _error(400, "InvalidRequestContentException", "Could not parse request body into json")
     invocation_type = request.headers.get("X-Amz-Invocation-Type", "RequestResponse")
@@ -64,12 +64,22 @@ def invoke(reference: str) -> Response:
         body = json.dumps(result)
     except FunctionImportError as error:
         return _function_error(headers, "Runtime.ImportModuleError", str(error), [], records)
+    except FunctionThrottled:
+        body = json.dumps({"Reason": "ConcurrentInvocationLimitExceeded", "Type": "User", "message": "Rate Exceeded.",
+                           "__type": "TooManyRequestsException"})
+        return Response(body, status=429, content_type="application/json",
+                        headers={**headers, "x-amzn-ErrorType": "TooManyRequestsException"})
     except FunctionError as error:
         return _function_error(headers, error.error_type, error.message, error.trace, records)
     except Exception as error:  # the function's own failure: Lambda reports it in the payload
         return _function_error(headers, type(error).__name__, str(error), traceback.format_exception(error)[1:],
                                records)
     return Response(body, status=200, content_type="application/json", headers={**headers, **_log_tail(records)})
+
+
+def _not_json(constant: str):
+    """NaN and Infinity, which Python's json accepts and JSON (and a Node.js function's JSON.parse) does not."""
+    raise ValueError(f"{constant} is not JSON")
 
 
 def _log_tail(records: list[dict]) -> dict:

@@ -36,11 +36,17 @@ FUNCTIONS = {
     "type-module": node("index.handler", os.path.join(HANDLERS, "type-module")),
     "typescript": node("handler.handler", os.path.join(HANDLERS, "typescript")),
     "mts": node("module.handler", os.path.join(HANDLERS, "typescript")),
+    "typescript-fails": node("fails.handler", os.path.join(HANDLERS, "typescript")),
     "blue": node("index.environment", environment={"STAGE": "blue"}),
     "green": node("index.environment", environment={"STAGE": "green"}),
     "counter": node("index.counter"), "logs": node("index.logs"), "fails": node("index.fails"),
     "fails-with-callback": node("index.failsWithCallback"), "not-an-event": node("index.notAnEvent"),
-    "hangs": node("index.hangs", timeout=1), "slow": node("index.slow", timeout=8), "exits": node("index.exits"),
+    "hangs": node("index.hangs", timeout=1), "spins": node("index.spins", timeout=1),
+    "hangs-6s": node("index.hangs", timeout=6), "exits": node("index.exits"),
+    "forgets-async": node("index.forgetsAsync"), "forgets": node("index.forgets"),
+    "callback-then-timer": node("index.callbackThenTimer"), "throws-after-answering": node("index.throwsAfterAnswering"),
+    "rejects-unawaited": node("index.rejectsUnawaited"), "bigint": node("index.bigint"),
+    "error-shaped": node("index.errorShaped"),
     "uncaught": node("index.uncaught"), "looks-up": node("index.preSignUpLooksUp"),
     "syntax-error": node("syntax.handler", os.path.join(HANDLERS, "broken")),
     "throws-on-load": node("throws-on-load.handler", os.path.join(HANDLERS, "broken")),
@@ -119,6 +125,12 @@ def test_typescript_is_compiled_on_load_and_keeps_naming_its_source(live):
                       "url": "file://" + os.path.join(folder, "handler.ts"), "dirname": folder}
 
 
+def test_a_typescript_stack_trace_names_the_typescript_source(live):
+    _, error = invoke(live, "typescript-fails")
+    assert error["errorMessage"] == "typed failure"
+    assert os.path.join(HANDLERS, "typescript", "fails.ts") + ":3" in error["stackTrace"][1]
+
+
 def test_an_mts_handler_gets_the_runtimes_aws_sdk_when_its_folder_has_none(live):
     assert result_of(live, "mts") == {"region": "us-east-1"}
 
@@ -167,6 +179,7 @@ def test_two_functions_running_at_once_each_see_only_their_own_environment(live)
             "STAGE": name, "AWS_LAMBDA_FUNCTION_NAME": name, "AWS_REGION": "us-east-1",
             "AWS_ENDPOINT_URL": live.url, "AWS_EXECUTION_ENV": "AWS_Lambda_nodejs20.x", "LAMBDA_TASK_ROOT": STYLES,
             "_HANDLER": "index.environment", "EMULATOR_ONLY_VARIABLE": None,
+            "AWS_CONFIG_FILE": os.devnull, "AWS_PROFILE": None,  # not the ~/.aws of whoever runs the emulator
         }
 
 
@@ -185,23 +198,71 @@ def test_a_warm_worker_is_reused_and_concurrent_calls_get_workers_of_their_own(l
     assert len({result["pid"] for result in results}) == 3  # one invocation per environment at a time, as Lambda
 
 
+def logged_pid(call):
+    """The pid a fixture handler logged (`pid <n>`) in a trace entry."""
+    return next(int(line.rsplit(" ", 1)[1]) for line in call["logs"] if "pid " in line)
+
+
 def test_a_function_that_exits_fails_as_lambda_reports_it_and_the_next_call_gets_a_fresh_environment(live):
-    response, error = invoke(live, "exits")
+    response, error = invoke(live, "exits", {"exit": True})
     assert response["FunctionError"] == "Unhandled" and error["errorType"] == "Runtime.ExitError"
-    assert error["errorMessage"].endswith("Error: Runtime exited with error: exit status 3")
+    assert error["errorMessage"] == (f"RequestId: {response['ResponseMetadata']['RequestId']} "
+                                     "Error: Runtime exited with error: exit status 3")
+    crashed = latest_trace(live, "exits")
+    assert "dying words" in crashed["logs"]  # what it wrote to its stderr on the way out
+    assert result_of(live, "exits")["pid"] != logged_pid(crashed)
+
+
+def test_an_uncaught_exception_fails_the_call_and_ends_the_environment(live):
     response, error = invoke(live, "uncaught")
     assert response["FunctionError"] == "Unhandled"
-    assert (error["errorType"], error["errorMessage"]) == ("Runtime.UncaughtException", "RangeError: thrown later")
-    assert result_of(live, "callback", {"again": True})["event"] == {"again": True}
+    assert (error["errorType"], error["errorMessage"]) == ("RangeError", "thrown later")
+    response, error = invoke(live, "rejects-unawaited")
+    assert (error["errorType"], error["errorMessage"]) == ("Runtime.UnhandledPromiseRejection", "Error: nobody waits")
 
 
-def test_a_function_past_its_timeout_is_stopped_and_the_next_call_starts_afresh(live):
-    response, error = invoke(live, "hangs")
-    assert response["FunctionError"] == "Unhandled" and error["errorType"] == "Sandbox.Timedout"
-    assert error["errorMessage"].endswith("Task timed out after 1.00 seconds")
-    assert error["errorMessage"].startswith(f"RequestId: {response['ResponseMetadata']['RequestId']} ")
-    response, error = invoke(live, "hangs")  # a new environment, timed out again: not a dead worker reused
-    assert error["errorType"] == "Sandbox.Timedout"
+def test_an_environment_that_ends_after_answering_is_not_handed_the_next_call(live):
+    first = result_of(live, "throws-after-answering")
+    time.sleep(0.3)  # its timer has thrown by now, ending it
+    assert result_of(live, "throws-after-answering") != first  # answered, by a fresh environment
+
+
+@pytest.mark.parametrize("name", ["hangs", "spins"])
+def test_a_function_past_its_timeout_is_stopped_and_the_next_call_starts_afresh(live, name):
+    pids = []
+    for _ in range(2):  # the second call gets a new environment, not the stopped one
+        response, error = invoke(live, name)
+        assert response["FunctionError"] == "Unhandled" and error["errorType"] == "Sandbox.Timedout"
+        assert error["errorMessage"] == (f"RequestId: {response['ResponseMetadata']['RequestId']} "
+                                         "Error: Task timed out after 1.00 seconds")
+        pids.append(logged_pid(latest_trace(live, name)))
+    assert pids[0] != pids[1] and not _alive(pids[0])
+
+
+@pytest.mark.parametrize("name, error_type, message", [
+    ("forgets-async", "Runtime.NodeJsExit", "Error: Runtime exited without providing a reason"),
+    ("bigint", "Error", "Unable to stringify response body"),
+    ("error-shaped", "Shaped", "like an error"),
+])
+def test_lambda_runtime_failures(live, name, error_type, message):
+    response, error = invoke(live, name)
+    assert response["FunctionError"] == "Unhandled"
+    assert (error["errorType"], error["errorMessage"]) == (error_type, message)
+
+
+def test_a_promise_nothing_settles_from_a_plain_function_is_answered_null(live):
+    assert result_of(live, "forgets") is None
+
+
+@pytest.mark.parametrize("wait", [True, False])
+def test_a_callback_answer_waits_for_the_event_loop_unless_told_not_to(live, wait):
+    response, result = invoke(live, "callback-then-timer", {"wait": wait}, LogType="Tail")
+    assert result == "answered"
+    assert ("the timer ran" in base64.b64decode(response["LogResult"]).decode()) is wait
+    if not wait:  # the line logged after the answer goes with the environment's next invocation, as in its log stream
+        time.sleep(0.4)
+        response, _ = invoke(live, "callback-then-timer", {"wait": True}, LogType="Tail")
+        assert base64.b64decode(response["LogResult"]).decode().count("the timer ran") == 2
 
 
 @pytest.mark.parametrize("name, error_type, message", [
@@ -213,6 +274,15 @@ def test_a_function_that_fails_to_load_reports_it_on_each_call(live, name, error
         response, error = invoke(live, name)
         assert response["FunctionError"] == "Unhandled"
         assert (error["errorType"], error["errorMessage"]) == (error_type, message)
+
+
+def test_a_failed_load_is_tried_again_in_a_fresh_environment_and_its_output_goes_with_the_call(live):
+    loaded_in = []
+    for _ in range(2):
+        invoke(live, "throws-on-load")
+        (line,) = [line for line in latest_trace(live, "throws-on-load")["logs"] if "loading in" in line]
+        loaded_in.append(int(line.rsplit(" ", 1)[1]))
+    assert loaded_in[0] != loaded_in[1]
 
 
 # -- console output -----------------------------------------------------------------------------------------
@@ -256,22 +326,68 @@ def test_an_amplify_gen2_typescript_pre_sign_up_confirms_the_user(live):
 ])
 def test_a_failing_trigger_is_reported_as_cognito_reports_a_lambdas_failure(live, function, code, message):
     wire_pre_sign_up(live, function)
+    started = time.monotonic()
     error = sign_up_error(live, "+919811000002")
+    assert time.monotonic() - started < 3  # a 1-second timeout ends the wait, not Cognito's 5 seconds
     assert (error["Code"], error["Status"]) == (code, 400)
     assert error["Message"].endswith(message) if function == "hangs" else error["Message"] == message
     assert error_of(live.client().admin_get_user, UserPoolId=POOL, Username="+919811000002")["Code"] == \
         "UserNotFoundException"
 
 
-def test_cognito_stops_waiting_for_a_trigger_after_five_seconds(live):
-    """Here the function's own timeout is 8 s: Cognito gives up first."""
-    wire_pre_sign_up(live, "slow")
+def test_cognito_stops_waiting_for_a_trigger_after_five_seconds_and_the_function_stops_at_its_own_timeout(live):
+    """Here the function's own timeout is 6 s: Cognito gives up first, and the function runs on until then."""
+    wire_pre_sign_up(live, "hangs-6s")
     started = time.monotonic()
-    error = error_of(live.client().sign_up, ClientId=CLIENT, Username="+919811000003", Password=PASSWORD,
-                     ClientMetadata={"ms": "6500"})
+    error = sign_up_error(live, "+919811000003")
     assert error["Code"] == "UnexpectedLambdaException"
     assert error["Message"] == "PreSignUp invocation failed due to error Socket timeout while invoking Lambda function."
-    assert 4.5 < time.monotonic() - started < 6.5
+    assert 4.5 < time.monotonic() - started < 5.8
+    pid = logged_pid(latest_trace(live, "hangs-6s"))
+    assert _alive_now(pid)  # still running, as the Lambda function would be
+    time.sleep(max(0.0, started + 6.3 - time.monotonic()))
+    assert not _alive(pid)
+
+
+def test_waiting_for_a_free_environment_counts_against_cognitos_five_seconds(live, monkeypatch):
+    from emulator.services.functions import node
+    from emulator.services.triggers import runner
+
+    monkeypatch.setattr(node, "MAX_WORKERS", 1)
+    monkeypatch.setattr(runner, "WAIT_SECONDS", 0.5)
+    wire_pre_sign_up(live, "hangs-6s")
+    try:
+        for phone in ("+919811000005", "+919811000006"):  # the second finds the one environment still busy
+            started = time.monotonic()
+            assert sign_up_error(live, phone)["Code"] == "UnexpectedLambdaException"
+            assert time.monotonic() - started < 2
+    finally:
+        live.services.functions.get("hangs-6s").close()  # stop the environment still running
+
+
+def test_the_invoke_api_throttles_a_function_whose_environments_stay_busy(live, monkeypatch):
+    from emulator.services.functions import node
+
+    monkeypatch.setattr(node, "MAX_WORKERS", 1)
+    answers = []
+
+    def call():
+        response = requests.post(f"{live.url}/2015-03-31/functions/hangs/invocations", json={}, timeout=30)
+        answers.append((response.status_code, response.json()))
+
+    threads = [threading.Thread(target=call) for _ in range(3)]  # one environment, each call up to 1 s
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    throttled = [body for status, body in answers if status == 429]
+    assert throttled and throttled[0] == {"Reason": "ConcurrentInvocationLimitExceeded", "Type": "User",
+                                          "message": "Rate Exceeded.", "__type": "TooManyRequestsException"}
+
+
+def test_the_invoke_api_refuses_what_json_does_not_allow(live):
+    response = requests.post(f"{live.url}/2015-03-31/functions/callback/invocations", data=b'{"n": NaN}', timeout=10)
+    assert (response.status_code, response.json()["__type"]) == (400, "InvalidRequestContentException")
 
 
 def test_a_trigger_that_calls_back_into_the_emulator_does_not_block_it(live):
@@ -298,12 +414,71 @@ def test_workers_stop_with_the_emulator_and_reset_loads_code_afresh(node_functio
     assert not _alive(second["pid"])
 
 
+def test_stopping_the_emulator_stops_a_function_still_running(node_functions):
+    config = {"functions": {"spins": node("index.spins", timeout=60)}, "user_pools": []}
+    running = EmbeddedEmulator(Settings(data=":memory:", port=0), seed_config=config)
+    try:
+        from emulator.services.functions import NoAnswerInTime
+
+        with pytest.raises(NoAnswerInTime):
+            running.services.functions.invoke("spins", {}, wait_limit=0.5)
+        calls = requests.get(f"{running.url}/_emulator/triggers", timeout=10).json()["invocations"]
+    finally:
+        running.stop()
+    assert not _alive(logged_pid(calls[-1]))
+
+
+def test_a_function_spinning_when_the_emulator_is_killed_ends_too(node_functions, tmp_path):
+    from tests.conftest import EmulatorProcess
+
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"functions": {"spins": node("index.spins", timeout=60)}, "user_pools": []}))
+    server = EmulatorProcess("--data", ":memory:", "--config", str(config)).wait_ready()
+    try:
+        requests.post(f"{server.url}/2015-03-31/functions/spins/invocations", json={},
+                      headers={"X-Amz-Invocation-Type": "Event"}, timeout=10)
+        deadline = time.monotonic() + 10
+        while not (pids := _pids_in(server)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(1.5)  # loaded, and spinning: its event loop will not see its input close
+        assert pids and _alive_now(pids[0])
+    finally:
+        server.process.kill()  # no chance to stop its workers
+        server.process.wait(10)
+    assert not _alive(pids[0])
+
+
+def _alive_now(pid):
+    with open(f"/proc/{pid}/stat") as handle:
+        return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def _pids_in(server):
+    """Node worker processes whose parent is the emulator process."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+                with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                    command = handle.read()
+            except OSError:
+                continue
+            if int(fields[1]) == server.process.pid and b"worker.cjs" in command:
+                found.append(int(entry))
+    return found
+
+
 def _alive(pid):
+    """Whether the process is still there after up to 5 seconds (a zombie, ended but not yet reaped, is not)."""
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
         try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
+            with open(f"/proc/{pid}/stat") as handle:
+                if handle.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    return False
+        except FileNotFoundError:
             return False
         time.sleep(0.05)
     return True
@@ -332,6 +507,8 @@ def test_code_is_relative_to_the_configuration_file(tmp_path, node_functions):
      'handler "missing.handler" names missing, but none of missing.js, missing.mjs, missing.cjs, missing.ts'),
     ({"runtime": "nodejs20.x", "code": "./nowhere", "handler": "index.handler"}, None, "nowhere\" does not exist"),
     ({"runtime": "nodejs20.x", "code": STYLES, "handler": "index"}, None, 'is not "<file>.<export>"'),
+    ({"runtime": "nodejs20.x", "code": STYLES, "handler": "../styles/index.callback"}, None,
+     'is not "<file>.<export>"'),
     ({"runtime": "java21", "handler": "Handler::handle"}, None, 'runtime "java21" is not one the emulator runs'),
     ({"runtime": "nodejs20.x", "code": STYLES, "handler": "index.callback", "timeout": 0}, None,
      "timeout must be a number of seconds from 1 to 900"),

@@ -20,12 +20,13 @@ import traceback
 import uuid
 from typing import Any, Callable
 
-from emulator.services.functions.base import (FunctionError, FunctionImportError, FunctionNotFound, NoAnswerInTime,
-                                              arn, function_name)
+from emulator.services.functions.base import (FunctionError, FunctionImportError, FunctionNotFound,
+                                              FunctionThrottled, NoAnswerInTime, arn, function_name)
 from emulator.services.functions.node import RUNTIME_MODULES, NodeFunction
 from emulator.services.functions.python import Handler, PythonFunction, add_search_path
 
-__all__ = ["FunctionError", "FunctionImportError", "FunctionNotFound", "FunctionRegistry", "NoAnswerInTime",
+__all__ = ["FunctionError", "FunctionImportError", "FunctionNotFound", "FunctionRegistry", "FunctionThrottled",
+           "NoAnswerInTime",
            "add_search_path", "function_arn", "function_name", "DECLARATION_KEYS"]
 
 function_arn = arn
@@ -173,6 +174,10 @@ class FunctionRegistry:
         except NoAnswerInTime:
             record["error"] = {"errorType": "NoAnswerInTime",
                                "errorMessage": f"no answer within {wait_limit:g} seconds: the caller stopped waiting"}
+            raise
+        except FunctionThrottled:
+            record["error"] = {"errorType": "TooManyRequestsException",
+                               "errorMessage": "every execution environment of the function stayed busy"}
             raise
         except BaseException as error:
             record["error"] = {"errorType": type(error).__name__, "errorMessage": str(error),

@@ -21,6 +21,10 @@ class FunctionError(Exception):
         self.trace = list(trace or [])
 
 
+class FunctionThrottled(Exception):
+    """Every execution environment of the function stayed busy for as long as the caller could wait."""
+
+
 class NoAnswerInTime(Exception):
     """The caller stopped waiting (Cognito waits 5 seconds for a trigger) before the function answered."""
 

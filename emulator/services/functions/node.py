@@ -22,7 +22,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from emulator.services.functions.base import FunctionError, FunctionImportError, NoAnswerInTime, arn, timed_out
+from emulator.services.functions.base import (FunctionError, FunctionImportError, FunctionThrottled, NoAnswerInTime,
+                                              arn, timed_out)
 
 log = logging.getLogger("emulator.functions")
 
@@ -62,7 +63,7 @@ class NodeFunction:
             raise FunctionImportError(f'{where}: handler "{self.handler}" is not "<file>.<export>", e.g. '
                                       '"index.handler"')
         base = os.path.join(self.code, directory, module)
-        found = next((base + extension for extension in EXTENSIONS if os.path.isfile(base + extension)), None)
+        found = next((base + extension for extension in EXTENSIONS if os.path.exists(base + extension)), None)
         if found is None:
             raise FunctionImportError(f'{where}: handler "{self.handler}" names {module}, but none of '
                                       f"{', '.join(module + e for e in EXTENSIONS[1:])} is in {os.path.join(self.code, directory)}")
@@ -103,17 +104,26 @@ class WorkerPool:
     def __init__(self, function: NodeFunction):
         self.function = function
         self.idle: list[Worker] = []
-        self.count = 0
+        self.workers: set[Worker] = set()  # idle and busy, so that closing stops a spinning one too
         self.closed = False
         self.changed = threading.Condition()
         self.cache = tempfile.mkdtemp(prefix=f"cognito-emulator-{function.name}-")  # compiled TypeScript
 
     def invoke(self, invocation: "Invocation", variables: dict, wait_limit: float | None) -> Any:
-        worker = self._acquire(variables)
+        """The function's answer. A caller with a `wait_limit` (Cognito) that runs out, waiting for a free worker
+        or for the function, gets NoAnswerInTime; one without waits up to the function's timeout for a worker,
+        then is throttled as Lambda throttles."""
+        asked = time.monotonic()
+        timeout = self.function.timeout_seconds
+        if wait_limit is None:
+            worker = self._acquire(variables, asked + timeout, FunctionThrottled)
+            wait = timeout
+        else:
+            worker = self._acquire(variables, asked + wait_limit, NoAnswerInTime)
+            wait = min(timeout, max(0.0, asked + wait_limit - time.monotonic()))
         worker.start(invocation, on_done=self._release)
-        wait = self.function.timeout_seconds if wait_limit is None else min(wait_limit, self.function.timeout_seconds)
         if not invocation.done.wait(wait):
-            if wait_limit is not None and wait_limit < self.function.timeout_seconds:
+            if wait < timeout:
                 # The caller gives up; the function runs on to its own timeout, as in Lambda.
                 threading.Thread(target=worker.expire_at, args=(invocation,), daemon=True).start()
                 raise NoAnswerInTime()
@@ -122,40 +132,49 @@ class WorkerPool:
             raise invocation.error
         return invocation.result
 
-    def _acquire(self, variables: dict) -> "Worker":
-        with self.changed:
-            while True:
-                if self.closed:
-                    raise FunctionError("Runtime.ExitError", "the emulator is stopping")
-                if self.idle:
-                    return self.idle.pop()
-                if self.count < MAX_WORKERS:
-                    self.count += 1
-                    break
-                self.changed.wait()
+    def _acquire(self, variables: dict, deadline: float, too_long: type[Exception]) -> "Worker":
+        dead = []
         try:
-            return Worker(self.function, variables, self.cache)
-        except Exception:
             with self.changed:
-                self.count -= 1
-                self.changed.notify()
-            raise
+                while True:
+                    if self.closed:
+                        raise FunctionError("Runtime.ExitError", "the emulator is stopping")
+                    while self.idle:
+                        worker = self.idle.pop()
+                        if worker.usable():
+                            return worker
+                        self.workers.discard(worker)  # ended while idle (an error thrown after it answered)
+                        dead.append(worker)
+                    if len(self.workers) < MAX_WORKERS:
+                        break
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        raise too_long()
+                    self.changed.wait(remaining)
+                worker = Worker(self.function, variables, self.cache)
+                self.workers.add(worker)
+                return worker
+        finally:
+            for worker in dead:
+                worker.stop()
 
     def _release(self, worker: "Worker") -> None:
         with self.changed:
-            if worker.alive and not self.closed:
+            keep = worker.usable() and not self.closed
+            if keep:
                 self.idle.append(worker)
             else:
-                self.count -= 1
-                worker.stop()
+                self.workers.discard(worker)
             self.changed.notify()
+        if not keep:
+            worker.stop()
 
     def close(self) -> None:
         with self.changed:
             self.closed = True
-            idle, self.idle = self.idle, []
+            workers, self.workers, self.idle = list(self.workers), set(), []
             self.changed.notify_all()
-        for worker in idle:
+        for worker in workers:
             worker.stop()
         shutil.rmtree(self.cache, ignore_errors=True)
 
@@ -204,9 +223,15 @@ class Worker:
             os.close(write_end)
         self.replies = os.fdopen(read_end, "rb")
         threading.Thread(target=self._read_replies, name=f"node-{function.name}", daemon=True).start()
-        threading.Thread(target=self._read_output, name=f"node-{function.name}-output", daemon=True).start()
+        self.output_reader = threading.Thread(target=self._read_output, name=f"node-{function.name}-output",
+                                              daemon=True)
+        self.output_reader.start()
+
+    def usable(self) -> bool:
+        return self.alive and self.process.poll() is None
 
     def start(self, invocation: Invocation, on_done) -> None:
+        invocation.started = time.monotonic()
         with self.lock:
             self.current, self.on_done = invocation, on_done
             invocation.logs.extend(self.unclaimed_logs)
@@ -221,10 +246,14 @@ class Worker:
 
     def expire(self, invocation: Invocation) -> None:
         """The function ran out of time: Lambda stops its environment."""
-        if not invocation.done.is_set():
-            self.alive = False  # answered as timed out first, so the exit that follows is not taken for a crash
-            self._finish(invocation, error=timed_out(invocation.request_id, self.function.timeout_seconds))
-            self.stop()
+        with self.lock:
+            if invocation.done.is_set():
+                return
+            # Decided under the lock the reply takes too: an answer arriving now finds the worker condemned, so it
+            # cannot go back to the pool; and the timeout is reported before the kill, not taken for a crash.
+            self.alive = False
+        self._finish(invocation, error=timed_out(invocation.request_id, self.function.timeout_seconds))
+        self.stop()
 
     def expire_at(self, invocation: Invocation) -> None:
         remaining = invocation.started + self.function.timeout_seconds - time.monotonic()
@@ -274,10 +303,10 @@ class Worker:
                     else:
                         self.unclaimed_logs.append(text)
                 continue
-            if invocation is None or message.get("id") != invocation.request_id:
-                continue  # the answer to an invocation already given up on
             if message.get("fatal"):
                 self.alive = False  # Lambda starts a fresh environment after a failed init or an uncaught error
+            if invocation is None or not ("error" in message or "result" in message):
+                continue
             if "error" in message:
                 error = message["error"] or {}
                 self._finish(invocation, error=FunctionError(str(error.get("errorType") or "Error"),
@@ -306,6 +335,7 @@ class Worker:
         except subprocess.TimeoutExpired:
             code = None
         status = "signal: killed" if code is not None and code < 0 else f"exit status {code}"
+        self.output_reader.join(1)  # its last words, such as node's own report of a fatal error
         invocation.logs.extend(self.output_tail)
         return FunctionError("Runtime.ExitError",
                              f"RequestId: {invocation.request_id} Error: Runtime exited with error: {status}")

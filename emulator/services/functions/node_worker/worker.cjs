@@ -15,6 +15,14 @@ const nodeModule = require('module');
 const { pathToFileURL } = require('url');
 
 const options = JSON.parse(process.argv[2]);
+process.setSourceMapsEnabled(true); // TypeScript stack traces name the .ts source
+
+// The emulator stops a worker whose function runs too long; if the emulator itself goes while a function spins,
+// a thread of the worker's own ends it, since the spinning event loop would never notice.
+const { Worker: Thread } = require('worker_threads');
+new Thread(`const parent = ${process.ppid};
+  setInterval(() => { if (process.ppid !== parent) process.kill(${process.pid}, 'SIGKILL'); }, 500);`,
+{ eval: true }).unref();
 const replies = options.replyFd;
 let current = null; // the invocation under way: {id, finished}
 
@@ -22,9 +30,9 @@ function say(message) {
   let line;
   try {
     line = JSON.stringify(message);
-  } catch (error) {
-    line = JSON.stringify({ id: message.id, error: { errorType: 'Runtime.MarshalError',
-      errorMessage: `Unable to stringify response body: ${error.message}`, trace: [] } });
+  } catch {
+    line = JSON.stringify({ id: message.id, error: { errorType: 'Error', errorMessage: 'Unable to stringify response body',
+                                                    trace: [] } });
   }
   fs.writeSync(replies, line + '\n');
 }
@@ -50,12 +58,24 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 // -- errors as Lambda reports them ----------------------------------------------------------------------------
-function lambdaError(error, type) {
-  if (error instanceof Error) {
-    return { errorType: type || error.name || 'Error', errorMessage: type ? `${error.name}: ${error.message}` : error.message,
-             trace: String(error.stack || '').split('\n') };
+// An Error, or anything shaped like one, by its name, message and stack; anything else by its type and text.
+function lambdaError(error) {
+  try {
+    if (util.types.isNativeError(error) || (error && typeof error.name === 'string' && error.name
+        && typeof error.message === 'string' && error.message && typeof error.stack === 'string' && error.stack)) {
+      return { errorType: error.name, errorMessage: error.message, trace: error.stack.split('\n') };
+    }
+    return { errorType: typeof error, errorMessage: error.toString(), trace: [] };
+  } catch {
+    return { errorType: 'handled', errorMessage: 'callback called with Error argument, but there was a problem '
+      + 'while retrieving one or more of its message, name, and stack', trace: [] };
   }
-  return { errorType: type || typeof error, errorMessage: String(error), trace: [] };
+}
+
+function runtimeError(name, cause) {
+  const error = new Error(String(cause));
+  error.name = `Runtime.${name}`;
+  return error;
 }
 
 // -- the runtime's own AWS SDK: what a Lambda Node.js runtime provides when the function bundles none ---------
@@ -105,21 +125,6 @@ async function compileTypeScript(file) {
       build.onLoad({ filter: /.*/, namespace: 'amplify-env' }, () => ({ contents: 'export const env = process.env;', loader: 'js' }));
     },
   };
-  const built = await esbuild.build({
-    entryPoints: [file], bundle: true, packages: 'external', platform: 'node', format: 'esm',
-    target: `node${process.versions.node.split('.')[0]}`, write: false, outfile: 'handler.mjs', sourcemap: 'inline',
-    logLevel: 'silent', plugins: [amplifyEnv],
-    // The compiled file runs from the emulator's cache; names that say where the code is keep naming its source.
-    banner: { js: `import { createRequire as __emulatorCreateRequire } from 'module';\n`
-      + `const require = __emulatorCreateRequire(${JSON.stringify(url)});\n` },
-    define: { __filename: JSON.stringify(file), __dirname: JSON.stringify(path.dirname(file)),
-              'import.meta.url': JSON.stringify(url), 'import.meta.filename': JSON.stringify(file),
-              'import.meta.dirname': JSON.stringify(path.dirname(file)) },
-  }).catch((failure) => {
-    const error = new Error((failure.errors || []).map((e) => `${e.location ? `${e.location.file}:${e.location.line}: ` : ''}${e.text}`).join('\n') || String(failure));
-    error.name = 'Runtime.UserCodeSyntaxError';
-    throw error;
-  });
   // Bare imports must resolve as from the source file: below the cache folder, a node_modules link for each
   // node_modules folder above the source, nearest deepest, then the runtime's own.
   const found = [];
@@ -135,6 +140,22 @@ async function compileTypeScript(file) {
     fs.mkdirSync(folder);
   }
   const compiled = path.join(folder, path.basename(file).replace(/\.[cm]?ts$/, '.mjs'));
+  const built = await esbuild.build({
+    entryPoints: [file], bundle: true, packages: 'external', platform: 'node', format: 'esm',
+    // Source map paths are relative to where the compiled file runs, so stack traces name the .ts source.
+    target: `node${process.versions.node.split('.')[0]}`, write: false, outfile: compiled, sourcemap: 'inline',
+    logLevel: 'silent', plugins: [amplifyEnv],
+    // The compiled file runs from the emulator's cache; names that say where the code is keep naming its source.
+    banner: { js: `import { createRequire as __emulatorCreateRequire } from 'module';\n`
+      + `const require = __emulatorCreateRequire(${JSON.stringify(url)});\n` },
+    define: { __filename: JSON.stringify(file), __dirname: JSON.stringify(path.dirname(file)),
+              'import.meta.url': JSON.stringify(url), 'import.meta.filename': JSON.stringify(file),
+              'import.meta.dirname': JSON.stringify(path.dirname(file)) },
+  }).catch((failure) => {
+    const error = new Error((failure.errors || []).map((e) => `${e.location ? `${e.location.file}:${e.location.line}: ` : ''}${e.text}`).join('\n') || String(failure));
+    error.name = 'Runtime.UserCodeSyntaxError';
+    throw error;
+  });
   fs.writeFileSync(compiled, built.outputFiles[0].text);
   return import(pathToFileURL(compiled).href);
 }
@@ -189,27 +210,24 @@ const loading = loadHandler();
 loading.catch(() => {}); // reported to the first invocation
 
 // -- running an invocation as Lambda's runtime does ----------------------------------------------------------
+// While a handler runs, the worker's own input is unreferenced, so the event loop empties exactly when the
+// handler's work does: then Node emits 'beforeExit', as it does in Lambda, where the runtime answers a callback
+// (unless context.callbackWaitsForEmptyEventLoop is false) or a handler that never settled.
+let whenLoopEmpties = null;
+process.on('beforeExit', () => {
+  const then = whenLoopEmpties;
+  whenLoopEmpties = null;
+  if (then) then();
+});
+
 function finish(invocation, outcome) {
   if (invocation.finished) return;
   invocation.finished = true;
   if (current === invocation) current = null;
+  whenLoopEmpties = null;
+  process.stdin.ref(); // wait for the next invocation
   say({ id: invocation.id, ...outcome });
   next();
-}
-
-// A handler that neither returns a promise nor calls back is answered `null` once the event loop has nothing
-// left of its work, as Lambda answers it: here, once no more resources are active than before it ran.
-function whenIdle(invocation, baseline) {
-  const check = () => {
-    if (invocation.finished) return;
-    // Inside a timer's callback that timer still counts as active: hence the 1.
-    if (process.getActiveResourcesInfo().length - 1 <= baseline) {
-      finish(invocation, { result: null });
-    } else {
-      setTimeout(check, 2);
-    }
-  };
-  setTimeout(check, 0);
 }
 
 async function run(invocation) {
@@ -224,20 +242,27 @@ async function run(invocation) {
   const deadline = invocation.context.deadline;
   const succeed = (result) => finish(invocation, { result: result === undefined ? null : result });
   const fail = (error) => finish(invocation, { error: lambdaError(error) });
-  const callback = (error, result) => (error !== null && error !== undefined ? fail(error) : succeed(result));
+  let calledBack = null; // the callback's answer, given once the event loop is empty (or at once, if so asked)
+  const callback = (error, result) => {
+    if (calledBack) return;
+    calledBack = () => (error !== null && error !== undefined ? fail(error) : succeed(result));
+    if (!context.callbackWaitsForEmptyEventLoop) calledBack();
+  };
   const context = {
     callbackWaitsForEmptyEventLoop: true,
     ...invocation.context.fields,
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     done: callback, succeed, fail,
   };
-  const baseline = process.getActiveResourcesInfo().length;
+  // The loop emptied with nothing settled: an async handler ended without answering; any other gets null.
+  const isAsync = handler.constructor && handler.constructor.name === 'AsyncFunction';
+  whenLoopEmpties = () => (calledBack ? calledBack()
+    : isAsync ? fail(runtimeError('NodeJsExit', 'Error: Runtime exited without providing a reason')) : succeed(null));
+  process.stdin.unref();
   try {
     const returned = handler(invocation.event, context, callback);
     if (returned && typeof returned.then === 'function') {
       returned.then(succeed, fail);
-    } else if (!invocation.finished) {
-      whenIdle(invocation, baseline);
     }
   } catch (error) {
     fail(error);
@@ -246,11 +271,12 @@ async function run(invocation) {
 
 // An error nobody caught ends the environment, as in Lambda; the invocation under way reports it.
 process.on('uncaughtException', (error) => {
-  if (current) say({ id: current.id, error: lambdaError(error, 'Runtime.UncaughtException'), fatal: true });
+  say(current ? { id: current.id, error: lambdaError(error), fatal: true } : { id: null, fatal: true });
   process.exit(129);
 });
 process.on('unhandledRejection', (reason) => {
-  if (current) say({ id: current.id, error: lambdaError(reason, 'Runtime.UnhandledPromiseRejection'), fatal: true });
+  say(current ? { id: current.id, error: lambdaError(runtimeError('UnhandledPromiseRejection', reason)), fatal: true }
+    : { id: null, fatal: true });
   process.exit(128);
 });
 
