@@ -9,8 +9,10 @@ from werkzeug.exceptions import HTTPException
 
 from emulator import cors, guards, seed
 from emulator.control_api import control_api
+from emulator.hosted_login import hosted_login
 from emulator.jwks import jwks
 from emulator.lambda_api import lambda_api
+from emulator.oauth_api import oauth_api
 from emulator.operations import OPERATIONS
 from emulator.protocol.api import CognitoCalls, cognito_api
 from emulator.protocol.dispatch import EXTENSION, Dispatcher
@@ -65,6 +67,8 @@ def create_app(settings: Settings | None = None, *, seed_config: dict | None = N
     app.register_blueprint(web)
     app.register_blueprint(jwks)
     app.register_blueprint(lambda_api)
+    app.register_blueprint(oauth_api)
+    app.register_blueprint(hosted_login)
     app.register_blueprint(cognito_api)  # last: its POST rule matches every path
     cors.init_app(app, settings.loopback_only)
     guards.init_app(app, settings)

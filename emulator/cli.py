@@ -10,9 +10,9 @@ import secrets
 import signal
 import sys
 
-from emulator import seed
+from emulator import seed, tls
 from emulator.app import create_app, services_of
-from emulator.server import Server
+from emulator.server import Server, TlsServer
 from emulator.services.store import DataDirectoryError
 from emulator.services.functions import add_search_path
 from emulator.settings import DEFAULT_PORT, ISSUERS, Settings
@@ -39,6 +39,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--check-config", action="store_true",
                         help="check the configuration (keys, values, handlers) the way a start would, then exit: "
                              "0 if it would start, 2 with the reasons if not")
+    parser.add_argument("--tls-port", type=int, default=None,
+                        help="also serve HTTPS on this port (0 = any free port), with a certificate for localhost from "
+                             "a local CA kept in <data>/tls (trust its ca.pem once); the managed login needs it for "
+                             "Amplify, which builds https:// URLs")
     parser.add_argument("--insecure", action="store_true",
                         help="bound beyond loopback, do not require the control token for the emulator's own writes")
     return parser.parse_args(argv)
@@ -53,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     # Handlers create boto3 clients; botocore's own notes about where it found credentials are noise here.
     logging.getLogger("botocore").setLevel(max(logging.WARNING, logging.getLogger().level))
     settings = Settings(host=args.host, port=args.port, data=args.data, config=args.config, region=args.region,
-                        public_url=args.public_url, issuer=args.issuer)
+                        public_url=args.public_url, issuer=args.issuer, tls_port=args.tls_port)
     if not settings.loopback_only:
         print(f"WARNING: binding {args.host} lets other machines reach this emulator: its users and SMS codes. "
               "Use it only on a network you trust.", file=sys.stderr)
@@ -61,25 +65,35 @@ def main(argv: list[str] | None = None) -> int:
             settings.control_token = secrets.token_urlsafe(18)
     if args.check_config:
         return check_config(settings, args.no_seed)
+    server = tls_server = tls_files = None
     try:
         app = create_app(settings, seed_config={} if args.no_seed else None)
         server = Server(app, settings.host, settings.port)
+        if settings.tls_port is not None:
+            tls_files = tls.certificates(tls.default_directory(settings.data))
+            tls_server = TlsServer(app, settings.host, settings.tls_port, tls_files.certificate, tls_files.key)
     except (seed.SeedError, DataDirectoryError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except OSError as error:
-        print(f"error: cannot listen on {settings.host}:{settings.port}: {error}", file=sys.stderr)
+        print(f"error: cannot listen on {settings.host}:{settings.tls_port if server else settings.port}: {error}",
+              file=sys.stderr)
         return 2
     settings.port = server.port
+    if tls_server is not None:
+        settings.tls_port = tls_server.port
+        tls_server.start()
     # SIGTERM stops the server gracefully: no new connections, requests in flight finish, the database closes.
     signal.signal(signal.SIGTERM, lambda signum, frame: server.close())
-    print(banner(app, settings), flush=True)
+    print(banner(app, settings, tls_files.ca if tls_files else None), flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         server.close()
+        if tls_server is not None:
+            tls_server.close()
         services_of(app).functions.close()
         services_of(app).store.close()
         logging.getLogger("emulator").info("stopped")
@@ -101,9 +115,12 @@ def check_config(settings: Settings, no_seed: bool) -> int:
     return 0
 
 
-def banner(app, settings: Settings) -> str:
-    lines = [f"Cognito emulator listening on {settings.base_url}",
+def banner(app, settings: Settings, ca: str | None = None) -> str:
+    lines = [f"Cognito emulator listening on {settings.base_url}" +
+             (f" and {settings.tls_url}" if settings.tls_url else ""),
              f"  data: {settings.data}"]
+    if ca:
+        lines += tls.trust_lines(ca)
     for seeded in app.extensions["cognito_emulator_seeded"]:
         lines.append(f"  user pool {seeded.pool['Name']}: {seeded.pool['Id']}")
         for client in seeded.clients:

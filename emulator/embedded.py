@@ -21,7 +21,8 @@ from botocore.awsrequest import AWSResponse
 
 from emulator.app import create_app, reset, services_of
 from emulator.services import Services
-from emulator.server import Server
+from emulator import tls
+from emulator.server import Server, TlsServer
 from emulator.settings import Settings
 
 DUMMY_CREDENTIALS = {"aws_access_key_id": "AKIAEMULATOR", "aws_secret_access_key": "emulator-secret"}
@@ -36,6 +37,13 @@ class EmbeddedEmulator:
         self.server = Server(self.app, settings.host, settings.port)
         settings.port = self.server.port
         self.server.start()
+        self.tls_server = None
+        self.tls_files = None
+        if settings.tls_port is not None:
+            self.tls_files = tls.certificates(settings.tls_dir or tls.default_directory(settings.data))
+            self.tls_server = TlsServer(self.app, settings.host, settings.tls_port, self.tls_files.certificate,
+                                        self.tls_files.key).start()
+            settings.tls_port = self.tls_server.port
 
     @property
     def url(self) -> str:
@@ -107,6 +115,8 @@ class EmbeddedEmulator:
         reset(self.app)
 
     def stop(self) -> None:
+        if self.tls_server is not None:
+            self.tls_server.close()
         self.server.close()
         self.services.functions.close()
         self.services.store.close()

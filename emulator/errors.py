@@ -51,8 +51,21 @@ FeatureUnavailableInTierException = _error("FeatureUnavailableInTierException")
 TierChangeNotAllowedException = _error("TierChangeNotAllowedException")
 SoftwareTokenMFANotFoundException = _error("SoftwareTokenMFANotFoundException")
 EnableSoftwareTokenMFAException = _error("EnableSoftwareTokenMFAException")
+InvalidOAuthFlowException = _error("InvalidOAuthFlowException")
+ScopeDoesNotExistException = _error("ScopeDoesNotExistException")
 
 # Errors from the protocol layer in front of every AWS JSON service (not in Cognito's model).
 SerializationException = _error("SerializationException", message_key="Message")
 UnknownOperationException = _error("UnknownOperationException")
 RequestEntityTooLargeException = _error("RequestEntityTooLargeException", 413)
+
+
+class OAuthError(Exception):
+    """An error of the OAuth 2.0 endpoints (/oauth2/*), which answer `{"error": "<code>"}` rather than Cognito's
+    JSON errors (docs/cognito-behaviour.md §16.5)."""
+
+    def __init__(self, error: str, status: int = 400, description: str = ""):
+        super().__init__(f"{error}: {description}" if description else error)
+        self.error = error
+        self.status = status
+        self.description = description

@@ -37,7 +37,7 @@ from emulator.services.functions import DECLARATION_KEYS, function_name
 log = logging.getLogger("emulator.seed")
 
 TOP_LEVEL_KEYS = ("functions", "user_pools")
-POOL_KEYS = ("Id", "Clients", "MfaConfig")  # beside CreateUserPool's members
+POOL_KEYS = ("Id", "Clients", "MfaConfig", "Domain", "ResourceServers")  # beside CreateUserPool's members
 CLIENT_KEYS = ("ClientId",)  # beside CreateUserPoolClient's members
 
 
@@ -82,6 +82,9 @@ def check_keys(config: dict) -> None:
         if not isinstance(pool, dict):
             continue
         problems += unknown_members(pool_shape, pool, f"user_pools[{index}]", POOL_KEYS)
+        for server_index, server in enumerate(pool.get("ResourceServers") or []):
+            problems += unknown_members(operation_model("CreateResourceServer").input_shape, server,
+                                        f"user_pools[{index}].ResourceServers[{server_index}]")
         if isinstance(pool.get("MfaConfig"), dict):
             problems += unknown_members(operation_model("SetUserPoolMfaConfig").input_shape, pool["MfaConfig"],
                                         f"user_pools[{index}].MfaConfig")
@@ -142,6 +145,9 @@ def apply(dispatcher: Dispatcher, config: dict) -> list[SeededPool]:
         pool = _apply_pool(dispatcher, request, pool_id, where, mfa=mfa)
         if mfa is not None:
             pool = _apply_mfa(dispatcher, pool, mfa, f"{where}.MfaConfig")
+        _apply_resource_servers(dispatcher, pool, entry.get("ResourceServers") or [], f"{where}.ResourceServers")
+        if entry.get("Domain") is not None:
+            pool = _apply_domain(dispatcher, pool, entry["Domain"], f"{where}.Domain")
         result = SeededPool(pool)
         for client_index, client_entry in enumerate(entry.get("Clients", [])):
             client_where = f"{where}.Clients[{client_index}]"
@@ -159,6 +165,34 @@ def apply(dispatcher: Dispatcher, config: dict) -> list[SeededPool]:
             result.clients.append(_apply_client(dispatcher, pool, client_request, client_id, client_where))
         seeded.append(result)
     return seeded
+
+
+def _apply_resource_servers(dispatcher: Dispatcher, pool: dict, servers: list, where: str) -> None:
+    """CreateResourceServer for each configured one, or UpdateResourceServer where it differs."""
+    if not isinstance(servers, list):
+        raise SeedError(f"{where} must be a list")
+    for index, server in enumerate(servers):
+        request = _validated(dispatcher, "CreateResourceServer",
+                             {**(server if isinstance(server, dict) else {}), "UserPoolId": pool["Id"]},
+                             f"{where}[{index}]")
+        existing = dispatcher.services.store.get_resource_server(pool["Id"], request["Identifier"])
+        if existing is None:
+            _call(dispatcher, "CreateResourceServer", request, f"{where}[{index}]")
+        elif (existing["Name"], existing["Scopes"]) != (request["Name"], request.get("Scopes") or []):
+            _call(dispatcher, "UpdateResourceServer", request, f"{where}[{index}]")
+
+
+def _apply_domain(dispatcher: Dispatcher, pool: dict, domain, where: str) -> dict:
+    """CreateUserPoolDomain with the configured prefix, replacing another prefix the pool had."""
+    if not isinstance(domain, str):
+        raise SeedError(f"{where} must be a domain prefix, such as \"myapp\"")
+    if pool.get("Domain") == domain:
+        return pool
+    if pool.get("Domain"):
+        _call(dispatcher, "DeleteUserPoolDomain", {"UserPoolId": pool["Id"], "Domain": pool["Domain"]}, where)
+    _call(dispatcher, "CreateUserPoolDomain",
+          _validated(dispatcher, "CreateUserPoolDomain", {"UserPoolId": pool["Id"], "Domain": domain}, where), where)
+    return dispatcher.services.store.get_pool(pool["Id"])
 
 
 def _check_triggers(lambda_config: dict, declared: set[str], where: str) -> None:

@@ -86,3 +86,30 @@ class Server:
                 pass
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=DRAIN_SECONDS + 5)
+
+
+class TlsServer:
+    """The HTTPS listener beside the HTTP one, for what must be reached over TLS (Amplify's managed-login URLs).
+    waitress speaks no TLS, so this is Werkzeug's threaded server with the local CA's certificate (emulator/tls.py);
+    it serves the same app, and the same state."""
+
+    def __init__(self, app: Flask, host: str, port: int, certificate: str, key: str):
+        import ssl
+
+        from werkzeug.serving import make_server
+
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(certificate, key)
+        self._server = make_server(host, port, app, threaded=True, ssl_context=context)
+        self._server.daemon_threads = True
+        self.port = self._server.server_port
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> "TlsServer":
+        self._thread = threading.Thread(target=self._server.serve_forever, name="cognito-emulator-tls", daemon=True)
+        self._thread.start()
+        return self
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()

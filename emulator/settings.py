@@ -30,6 +30,10 @@ class Settings:
     # When set, the emulator's own state-changing endpoints (/_emulator/* writes, the dashboard's actions)
     # require it. The command line sets one whenever it binds beyond loopback, unless --insecure.
     control_token: str | None = None
+    # An HTTPS listener on this port too (0 = any free port), with certificates from a local CA kept in tls_dir
+    # (None: <data>/tls, or a folder in the user's cache for an in-memory emulator). See emulator/tls.py.
+    tls_port: int | None = None
+    tls_dir: str | None = None
 
     @property
     def loopback_only(self) -> bool:
@@ -41,6 +45,14 @@ class Settings:
         if self.public_url:
             return self.public_url.rstrip("/")
         return self.listen_url
+
+    @property
+    def tls_url(self) -> str | None:
+        if self.tls_port is None:
+            return None
+        host = "localhost" if self.listen_url.startswith(("http://127.0.0.1:", "http://localhost:")) else \
+            self.listen_url.split("//", 1)[1].rsplit(":", 1)[0]
+        return f"https://{host}:{self.tls_port}"
 
     @property
     def listen_url(self) -> str:

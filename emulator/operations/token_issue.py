@@ -47,7 +47,7 @@ def _attribute_claims(user: dict, client: dict) -> dict:
     return claims
 
 
-def _apply_claims(claims: dict, change: ClaimsChange) -> None:
+def apply_claims(claims: dict, change: ClaimsChange) -> None:
     for name, value in change.add_or_override.items():
         if name not in PROTECTED_CLAIMS:
             claims[name] = value
@@ -57,9 +57,17 @@ def _apply_claims(claims: dict, change: ClaimsChange) -> None:
 
 
 def issue_tokens(services: Services, pool: dict, client: dict, user: dict, *, source: str, client_metadata: dict,
-                 refresh: dict | None = None) -> dict:
+                 refresh: dict | None = None, scopes: list[str] | None = None, nonce: str | None = None,
+                 with_refresh: bool = True) -> dict:
     """AuthenticationResult for the user. `refresh` is the stored refresh token being used, if any:
-    the new tokens keep its sign-in time and origin."""
+    the new tokens keep its sign-in time, origin and scopes. `scopes` are the OAuth scopes granted by the hosted
+    sign-in (the API's sign-ins grant aws.cognito.signin.user.admin); without `openid` there is no ID token."""
+    hosted_scopes = (refresh or {}).get("scope")
+    if scopes is None:
+        scopes = hosted_scopes.split() if hosted_scopes else [ADMIN_SCOPE]
+        with_id_token = not hosted_scopes or "openid" in scopes
+    else:
+        with_id_token = "openid" in scopes
     now = services.clock.now()
     issued = int(now)
     auth_time = int(refresh["auth_time"]) if refresh else issued
@@ -73,9 +81,11 @@ def issue_tokens(services: Services, pool: dict, client: dict, user: dict, *, so
                  "auth_time": auth_time, "exp": issued + validity_seconds(client, "IdToken"), "iat": issued,
                  "jti": str(uuid.uuid4())}
     access_claims = {"sub": sub, "iss": issuer, "client_id": client["ClientId"], "origin_jti": origin_jti,
-                     "event_id": event_id, "token_use": "access", "scope": ADMIN_SCOPE, "auth_time": auth_time,
+                     "event_id": event_id, "token_use": "access", "scope": " ".join(scopes), "auth_time": auth_time,
                      "exp": issued + access_lifetime, "iat": issued, "jti": str(uuid.uuid4()),
                      "username": user["Username"]}
+    if nonce:
+        id_claims["nonce"] = nonce  # the authorize request's, for the OIDC client to check
     # PreTokenGeneration changes the claims (V1_0 the ID token's only; V2_0 both tokens' and the scopes).
     changes = services.triggers.pre_token_generation(pool, source=source, user=user, client=client,
                                                      client_metadata=client_metadata,
@@ -85,31 +95,39 @@ def issue_tokens(services: Services, pool: dict, client: dict, user: dict, *, so
     id_groups, access_groups = group_claims(changes.groups, changes.access_groups)
     id_claims = {"sub": sub, **id_groups, **id_claims}
     access_claims = {"sub": sub, **access_groups, **access_claims}
-    _apply_claims(id_claims, changes.id_token)
-    _apply_claims(access_claims, changes.access_token)
+    apply_claims(id_claims, changes.id_token)
+    apply_claims(access_claims, changes.access_token)
     scopes = [scope for scope in access_claims["scope"].split() if scope not in changes.scopes_to_suppress]
     scopes += [scope for scope in changes.scopes_to_add if scope not in scopes]
     access_claims["scope"] = " ".join(scopes)
-    access_token, id_token = services.tokens.sign_pair(pool["Id"], access_claims, id_claims)
-    result = {"AccessToken": access_token, "ExpiresIn": access_lifetime, "TokenType": "Bearer", "IdToken": id_token}
+    granted = " ".join(scopes)
+    if with_id_token:
+        access_token, id_token = services.tokens.sign_pair(pool["Id"], access_claims, id_claims)
+    else:
+        access_token, id_token = services.tokens.sign(pool["Id"], "access", access_claims), None
+    result = {"AccessToken": access_token, "ExpiresIn": access_lifetime, "TokenType": "Bearer"}
+    if id_token is not None:
+        result["IdToken"] = id_token
     rotation = (client.get("RefreshTokenRotation") or {}).get("Feature") == "ENABLED"
-    if refresh is None:
-        result["RefreshToken"] = new_refresh_token(services, pool, client, user, auth_time, origin_jti)
+    if refresh is None and with_refresh:
+        result["RefreshToken"] = new_refresh_token(services, pool, client, user, auth_time, origin_jti, granted)
     elif rotation:
         # The old token works for the grace period, then only the new one does.
         grace = (client.get("RefreshTokenRotation") or {}).get("RetryGracePeriodSeconds", 0)
         services.store.expire_refresh_token(refresh["token_hash"], now + grace)
-        result["RefreshToken"] = new_refresh_token(services, pool, client, user, auth_time, str(uuid.uuid4()))
+        result["RefreshToken"] = new_refresh_token(services, pool, client, user, auth_time, str(uuid.uuid4()),
+                                                   refresh.get("scope"))
     return result
 
 
 def new_refresh_token(services: Services, pool: dict, client: dict, user: dict, auth_time: float,
-                      origin_jti: str) -> str:
+                      origin_jti: str, scope: str | None = None) -> str:
     token = ".".join([REFRESH_HEADER, *(secrets.token_urlsafe(size) for size in (192, 12, 96, 16))])
     services.store.insert_refresh_token({
         "token_hash": hash_refresh_token(token), "origin_jti": origin_jti, "pool_id": pool["Id"],
         "client_id": client["ClientId"], "username": user["Username"], "auth_time": auth_time,
         "expires_at": services.clock.now() + validity_seconds(client, "RefreshToken"),
+        "scope": None if scope == ADMIN_SCOPE else scope,  # the scopes of a hosted sign-in, kept for refreshes
     })
     return token
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from emulator import errors
 from emulator.operations import pagination
 from emulator.operations.registry import operation
-from emulator.services import Services
+from emulator.operations.resource_servers import custom_scopes
 from emulator.operations.user_pools import require_pool
-from emulator import errors
-from emulator.services import ids
+from emulator.services import Services, ids
+
+STANDARD_SCOPES = ("phone", "email", "openid", "profile", "aws.cognito.signin.user.admin")
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")  # where a callback URL may be plain http
 
 # A client created without ExplicitAuthFlows allows these (docs/cognito-behaviour.md §2.8).
 DEFAULT_AUTH_FLOWS = ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH"]
@@ -102,6 +107,41 @@ def client_settings(request: dict) -> dict:
     return settings
 
 
+def check_oauth_settings(services: Services, client: dict) -> None:
+    """Cognito's rules for an app client's OAuth settings (docs/cognito-behaviour.md §16.3)."""
+    flows = client.get("AllowedOAuthFlows") or []
+    if "client_credentials" in flows:
+        if len(flows) > 1:
+            raise errors.InvalidOAuthFlowException(
+                "client_credentials flow can not be selected along with code flow or implicit flow.")
+        if not client.get("ClientSecret"):
+            raise errors.InvalidOAuthFlowException(
+                "client_credentials flow can not be selected if client does not have a client secret.")
+    known = set(STANDARD_SCOPES) | custom_scopes(services, client["UserPoolId"])
+    for scope in client.get("AllowedOAuthScopes") or []:
+        if scope not in known:
+            raise errors.ScopeDoesNotExistException(f"Invalid scope requested: {scope}")
+    for field in ("CallbackURLs", "LogoutURLs"):
+        for url in client.get(field) or []:
+            _check_redirect_url(field, url)
+    default = client.get("DefaultRedirectURI")
+    if default is not None:
+        _check_redirect_url("DefaultRedirectURI", default)
+        if default not in (client.get("CallbackURLs") or []):
+            # Wording undocumented (docs/cognito-behaviour.md §16.3).
+            raise errors.InvalidParameterException("DefaultRedirectURI must be one of the CallbackURLs.")
+
+
+def _check_redirect_url(field: str, url: str) -> None:
+    parts = urlsplit(url)
+    if not parts.scheme or parts.fragment or (parts.scheme in ("http", "https") and not parts.hostname):
+        raise errors.InvalidParameterException(f"{field}: {url} is not an absolute URL without a fragment.")
+    if parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
+        # Wording undocumented; the rule is documented (docs/cognito-behaviour.md §16.3).
+        raise errors.InvalidParameterException(
+            f"{field}: {url} must use HTTPS (plain HTTP is allowed only for localhost, 127.0.0.1 and [::1]).")
+
+
 def new_user_pool_client(services: Services, pool_id: str, request: dict, client_id: str | None = None) -> dict:
     """Build and store an app client; `client_id` pins the id (seed configuration)."""
     require_pool(services, pool_id)
@@ -116,6 +156,7 @@ def new_user_pool_client(services: Services, pool_id: str, request: dict, client
     }
     if request.get("GenerateSecret"):
         client["ClientSecret"] = ids.client_secret()
+    check_oauth_settings(services, client)
     services.store.insert_client(client)
     return client
 
@@ -132,6 +173,7 @@ def updated_client(client: dict, request: dict, now: float) -> dict:
 
 def apply_client_update(services: Services, client: dict, request: dict) -> dict:
     updated = updated_client(client, request, services.clock.now())
+    check_oauth_settings(services, updated)
     services.store.replace_client(updated)
     return updated
 

@@ -45,9 +45,10 @@ STANDARD_NAMES = {attribute["Name"] for attribute in STANDARD_ATTRIBUTES}
 DEFAULT_PASSWORD_POLICY = {"MinimumLength": 8, "RequireUppercase": True, "RequireLowercase": True,
                            "RequireNumbers": True, "RequireSymbols": True, "TemporaryPasswordValidityDays": 7}
 
-# Fields of UserPoolType that CreateUserPool sets and UpdateUserPool cannot change.
+# Fields of UserPoolType that CreateUserPool sets and UpdateUserPool cannot change (the domains are set by
+# CreateUserPoolDomain and DeleteUserPoolDomain).
 IMMUTABLE = ("Id", "Name", "Arn", "CreationDate", "SchemaAttributes", "UsernameAttributes", "AliasAttributes",
-             "UsernameConfiguration")
+             "UsernameConfiguration", "Domain", "CustomDomain")
 # What the pool keeps that UserPoolType does not show: SetUserPoolMfaConfig's choice of MFA types, which
 # UpdateUserPool leaves alone.
 MFA_TYPES = "MfaTypes"

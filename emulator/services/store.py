@@ -147,6 +147,28 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX group_members_by_user ON group_members(pool_id, username);
     """,
+    """
+    CREATE TABLE resource_servers (
+        seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+        pool_id    TEXT NOT NULL REFERENCES user_pools(id) ON DELETE CASCADE,
+        identifier TEXT NOT NULL,
+        data       TEXT NOT NULL,
+        UNIQUE (pool_id, identifier)
+    );
+    CREATE TABLE domains (
+        domain  TEXT PRIMARY KEY,
+        pool_id TEXT NOT NULL REFERENCES user_pools(id) ON DELETE CASCADE,
+        data    TEXT NOT NULL
+    );
+    ALTER TABLE refresh_tokens ADD COLUMN scope TEXT;
+    CREATE TABLE hosted_sessions (
+        token      TEXT PRIMARY KEY,
+        pool_id    TEXT NOT NULL,
+        username   TEXT NOT NULL,
+        expires_at REAL NOT NULL,
+        data       TEXT NOT NULL
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -164,6 +186,14 @@ class UsernameTaken(StoreError):
 
 
 class GroupTaken(StoreError):
+    pass
+
+
+class ResourceServerTaken(StoreError):
+    pass
+
+
+class DomainTaken(StoreError):
     pass
 
 
@@ -634,13 +664,90 @@ class Store:
         with self._transaction() as db:
             db.execute("DELETE FROM auth_sessions WHERE expires_at < ?", (now,))
 
+    # -- resource servers and domains (the OAuth 2.0 configuration of a pool) -----------------
+
+    def insert_resource_server(self, pool_id: str, server: dict) -> None:
+        try:
+            with self._transaction() as db:
+                db.execute("INSERT INTO resource_servers(pool_id, identifier, data) VALUES (?, ?, ?)",
+                           (pool_id, server["Identifier"], json.dumps(server)))
+        except sqlite3.IntegrityError:
+            raise ResourceServerTaken(server["Identifier"]) from None
+
+    def replace_resource_server(self, pool_id: str, server: dict) -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE resource_servers SET data = ? WHERE pool_id = ? AND identifier = ?",
+                       (json.dumps(server), pool_id, server["Identifier"]))
+
+    def get_resource_server(self, pool_id: str, identifier: str) -> dict | None:
+        rows = self._query("SELECT data FROM resource_servers WHERE pool_id = ? AND identifier = ?",
+                           (pool_id, identifier))
+        return json.loads(rows[0]["data"]) if rows else None
+
+    def delete_resource_server(self, pool_id: str, identifier: str) -> bool:
+        with self._transaction() as db:
+            return db.execute("DELETE FROM resource_servers WHERE pool_id = ? AND identifier = ?",
+                              (pool_id, identifier)).rowcount > 0
+
+    def list_resource_servers(self, pool_id: str, limit: int | None = None, after: int = 0
+                              ) -> tuple[list[dict], int | None]:
+        rows = self._query("SELECT seq, data FROM resource_servers WHERE pool_id = ? AND seq > ? ORDER BY seq"
+                           + ("" if limit is None else " LIMIT ?"),
+                           (pool_id, after) + (() if limit is None else (limit + 1,)))
+        if limit is None:
+            return [json.loads(row["data"]) for row in rows], None
+        return _page(rows, limit)
+
+    def insert_domain(self, domain: str, pool_id: str, data: dict) -> None:
+        try:
+            with self._transaction() as db:
+                db.execute("INSERT INTO domains(domain, pool_id, data) VALUES (?, ?, ?)",
+                           (domain, pool_id, json.dumps(data)))
+        except sqlite3.IntegrityError:
+            raise DomainTaken(domain) from None
+
+    def replace_domain(self, domain: str, data: dict) -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE domains SET data = ? WHERE domain = ?", (json.dumps(data), domain))
+
+    def get_domain(self, domain: str) -> dict | None:
+        rows = self._query("SELECT pool_id, data FROM domains WHERE domain = ?", (domain,))
+        return {"pool_id": rows[0]["pool_id"], **json.loads(rows[0]["data"])} if rows else None
+
+    def domains_of_pool(self, pool_id: str) -> list[dict]:
+        return [{"Domain": row["domain"], **json.loads(row["data"])}
+                for row in self._query("SELECT domain, data FROM domains WHERE pool_id = ?", (pool_id,))]
+
+    def delete_domain(self, domain: str) -> bool:
+        with self._transaction() as db:
+            return db.execute("DELETE FROM domains WHERE domain = ?", (domain,)).rowcount > 0
+
+    # -- hosted sign-in sessions (the managed login's cookie) -------------------------------
+
+    def insert_hosted_session(self, token: str, pool_id: str, username: str, expires_at: float, data: dict) -> None:
+        with self._transaction() as db:
+            db.execute("INSERT INTO hosted_sessions(token, pool_id, username, expires_at, data) VALUES (?, ?, ?, ?, ?)",
+                       (token, pool_id, username, expires_at, json.dumps(data)))
+
+    def get_hosted_session(self, token: str) -> dict | None:
+        rows = self._query("SELECT pool_id, username, expires_at, data FROM hosted_sessions WHERE token = ?", (token,))
+        if not rows:
+            return None
+        row = rows[0]
+        return {"pool_id": row["pool_id"], "username": row["username"], "expires_at": row["expires_at"],
+                **json.loads(row["data"])}
+
+    def delete_hosted_session(self, token: str) -> None:
+        with self._transaction() as db:
+            db.execute("DELETE FROM hosted_sessions WHERE token = ?", (token,))
+
     # -- refresh tokens (stored as hashes) ---------------------------------------------
 
     def insert_refresh_token(self, record: dict) -> None:
         with self._transaction() as db:
             db.execute("INSERT INTO refresh_tokens(token_hash, origin_jti, pool_id, client_id, username, auth_time,"
-                       " expires_at) VALUES (:token_hash, :origin_jti, :pool_id, :client_id, :username, :auth_time,"
-                       " :expires_at)", record)
+                       " expires_at, scope) VALUES (:token_hash, :origin_jti, :pool_id, :client_id, :username,"
+                       " :auth_time, :expires_at, :scope)", {"scope": None, **record})
 
     def get_refresh_token(self, token_hash: str) -> dict | None:
         rows = self._query("SELECT * FROM refresh_tokens WHERE token_hash = ?", (token_hash,))
@@ -693,7 +800,7 @@ class Store:
     def reset(self) -> None:
         """Forget everything but the signing keys (pool ids of a seed are stable, and keys are slow to make)."""
         with self._transaction() as db:
-            for table in ("group_members", "groups", "users", "codes", "attempts", "messages", "auth_sessions",
+            for table in ("resource_servers", "domains", "hosted_sessions", "group_members", "groups", "users", "codes", "attempts", "messages", "auth_sessions",
                           "refresh_tokens", "trigger_invocations", "user_pool_clients", "user_pools", "meta"):
                 db.execute(f"DELETE FROM {table}")
 

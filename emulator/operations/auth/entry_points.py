@@ -118,6 +118,11 @@ def _require_flow(client: dict, flow: str) -> None:
 
 
 def _respond(services: Services, pool: dict, client: dict, request: dict) -> dict:
+    return answer(*respond_step(services, pool, client, request))
+
+
+def respond_step(services: Services, pool: dict, client: dict, request: dict) -> tuple[AuthCall, Step]:
+    """RespondToAuthChallenge up to its step, which the caller answers (the API) or follows (the hosted login)."""
     call = AuthCall(services, pool, client, request.get("ChallengeResponses") or {},
                     request.get("ClientMetadata") or {})
     given = call.username()
@@ -129,7 +134,7 @@ def _respond(services: Services, pool: dict, client: dict, request: dict) -> dic
         raise errors.InvalidParameterException(f"Invalid challenge name: expected {session.challenge}, got {name}.")
     user = _session_user(call, session, given)
     respond = FLOW_RESPONDERS.get((session.flow, session.challenge)) or RESPONDERS[session.challenge]
-    return answer(call, respond(call, session, user))
+    return call, respond(call, session, user)
 
 
 def _session_user(call: AuthCall, session: AuthSession, given: str) -> dict | None:

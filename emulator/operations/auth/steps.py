@@ -77,7 +77,7 @@ def answer(call: AuthCall, step: Step) -> dict:
             response["AvailableChallenges"] = step.available
         return response
     if step.refresh is None:
-        _end_first_sign_in(call, step.user)
+        end_first_sign_in(call, step.user)
         call.services.triggers.post_authentication(call.pool, user=step.user, client=call.client,
                                                    client_metadata=call.client_metadata)
     result = token_issue.issue_tokens(call.services, call.pool, call.client, step.user, source=step.source,
@@ -85,7 +85,7 @@ def answer(call: AuthCall, step: Step) -> dict:
     return {"AuthenticationResult": result, "ChallengeParameters": {}}
 
 
-def _end_first_sign_in(call: AuthCall, user: dict) -> None:
+def end_first_sign_in(call: AuthCall, user: dict) -> None:
     """A sign-in ends the first-sign-in pass from MFA a code-confirmed user has (docs/cognito-behaviour.md §14.3)."""
     if user.get(MFA_GRACE):
         user = fresh(call.services, call.pool, user)

@@ -14,7 +14,7 @@ from emulator.services.triggers.post_authentication import post_authentication
 from emulator.services.triggers.post_confirmation import post_confirmation
 from emulator.services.triggers.pre_authentication import pre_authentication
 from emulator.services.triggers.pre_sign_up import pre_sign_up
-from emulator.services.triggers.pre_token_generation import pre_token_generation
+from emulator.services.triggers.pre_token_generation import pre_token_generation, pre_token_generation_for_client
 from emulator.services.triggers.runner import TriggerRunner
 from emulator.services.triggers.verify_auth_challenge_response import verify_auth_challenge_response
 
@@ -31,6 +31,7 @@ class Triggers(TriggerRunner):
     create_auth_challenge = create_auth_challenge
     verify_auth_challenge_response = verify_auth_challenge_response
     pre_token_generation = pre_token_generation
+    pre_token_generation_for_client = pre_token_generation_for_client
 
 
 __all__ = ["Triggers", "TriggerRunner", "session_entry"]

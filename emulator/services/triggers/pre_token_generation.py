@@ -1,5 +1,6 @@
 """PreTokenGeneration: before tokens are signed, to change their claims (and, from V2_0, the access token's
-scopes). Sources: TokenGeneration_Authentication, _NewPasswordChallenge, _RefreshTokens.
+scopes). Sources: TokenGeneration_Authentication, _NewPasswordChallenge, _RefreshTokens, _HostedAuth, and for a
+client-credentials token (V3_0 only) _ClientCredentials.
 
 Wired by LambdaConfig.PreTokenGenerationConfig {LambdaArn, LambdaVersion} or, for V1_0, LambdaConfig.PreTokenGeneration.
 Request: userAttributes, groupConfiguration, clientMetadata, and from V2_0 scopes. Response: V1_0
@@ -64,6 +65,23 @@ def pre_token_generation(triggers: TriggerRunner, pool: dict, *, source: str, us
                                       scopes_to_suppress=_strings(access.get("scopesToSuppress")),
                                       groups=_groups(details, group_configuration),
                                       access_groups=_groups(details, group_configuration))
+
+
+def pre_token_generation_for_client(triggers: TriggerRunner, pool: dict, *, client: dict,
+                                    scopes: list[str]) -> PreTokenGenerationResponse:
+    """For a client-credentials (machine-to-machine) access token: only a V3_0 function is called, with
+    triggerSource TokenGeneration_ClientCredentials and no user (docs/cognito-behaviour.md §16.6)."""
+    versioned = (pool.get("LambdaConfig") or {}).get("PreTokenGenerationConfig") or {}
+    if versioned.get("LambdaVersion") != "V3_0" or not versioned.get("LambdaArn"):
+        return PreTokenGenerationResponse()
+    request = {"userAttributes": {}, "scopes": list(scopes), "groupConfiguration": None, "clientMetadata": {}}
+    response = triggers.invoke(pool, "PreTokenGeneration", "TokenGeneration_ClientCredentials", None, request, client,
+                               empty_response={"claimsAndScopeOverrideDetails": None},
+                               reference=versioned["LambdaArn"], version="3")
+    access = _mapping(_mapping(response.get("claimsAndScopeOverrideDetails")).get("accessTokenGeneration"))
+    return PreTokenGenerationResponse(access_token=_claims_change(access),
+                                      scopes_to_add=_strings(access.get("scopesToAdd")),
+                                      scopes_to_suppress=_strings(access.get("scopesToSuppress")))
 
 
 def _groups(details: dict, requested: dict) -> dict | None:

@@ -31,7 +31,7 @@ class TriggerRunner:
         reference = (pool.get("LambdaConfig") or {}).get(trigger)
         return reference if isinstance(reference, str) and reference else None
 
-    def invoke(self, pool: dict, trigger: str, source: str, username: str, request: dict, client: dict | None, *,
+    def invoke(self, pool: dict, trigger: str, source: str, username: str | None, request: dict, client: dict | None, *,
                empty_response: dict, reference: str | None = None, version: str = "1",
                required: bool = False) -> dict:
         """Invoke the pool's `trigger` with Cognito's event and return the event's `response`.

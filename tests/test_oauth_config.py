@@ -1,0 +1,98 @@
+"""The OAuth 2.0 configuration of a pool through boto3: domains, resource servers, and the checks on an app
+client's OAuth settings (docs/cognito-behaviour.md §16.1–16.3)."""
+
+import pytest
+
+from tests.auth_helpers import POOL
+from tests.conftest import error_of
+
+API = "https://api.example.com"
+
+
+def test_a_domain_is_created_described_shown_on_the_pool_and_deleted(cognito):
+    assert cognito.create_user_pool_domain(UserPoolId=POOL, Domain="otp-demo-local")["ManagedLoginVersion"] == 1
+    described = cognito.describe_user_pool_domain(Domain="otp-demo-local")["DomainDescription"]
+    assert (described["UserPoolId"], described["Status"], described["Domain"]) == (POOL, "ACTIVE", "otp-demo-local")
+    assert cognito.describe_user_pool(UserPoolId=POOL)["UserPool"]["Domain"] == "otp-demo-local"
+    cognito.update_user_pool(UserPoolId=POOL, AutoVerifiedAttributes=["phone_number"])
+    assert cognito.describe_user_pool(UserPoolId=POOL)["UserPool"]["Domain"] == "otp-demo-local"  # kept by updates
+    cognito.delete_user_pool_domain(UserPoolId=POOL, Domain="otp-demo-local")
+    assert cognito.describe_user_pool_domain(Domain="otp-demo-local")["DomainDescription"] == {}
+    assert "Domain" not in cognito.describe_user_pool(UserPoolId=POOL)["UserPool"]
+
+
+def test_a_domain_belongs_to_one_pool_and_a_pool_has_one_prefix(cognito):
+    cognito.create_user_pool_domain(UserPoolId=POOL, Domain="first-prefix")
+    other = cognito.create_user_pool(PoolName="other")["UserPool"]["Id"]
+    assert error_of(cognito.create_user_pool_domain, UserPoolId=other, Domain="first-prefix") == {
+        "Code": "InvalidParameterException", "Status": 400,
+        "Message": "Domain already associated with another user pool."}
+    assert error_of(cognito.create_user_pool_domain, UserPoolId=POOL, Domain="second-prefix")["Code"] == \
+        "InvalidParameterException"
+    assert error_of(cognito.create_user_pool_domain, UserPoolId=other, Domain="my-cognito-app")["Code"] == \
+        "InvalidParameterException"  # a reserved word
+    assert error_of(cognito.delete_user_pool_domain, UserPoolId=other, Domain="first-prefix")["Code"] == \
+        "ResourceNotFoundException"
+
+
+def test_resource_servers_are_created_listed_updated_and_deleted(cognito):
+    scopes = [{"ScopeName": "read", "ScopeDescription": "read"}]
+    created = cognito.create_resource_server(UserPoolId=POOL, Identifier=API, Name="api", Scopes=scopes)
+    assert created["ResourceServer"] == {"UserPoolId": POOL, "Identifier": API, "Name": "api", "Scopes": scopes}
+    assert error_of(cognito.create_resource_server, UserPoolId=POOL, Identifier=API, Name="again")["Code"] == \
+        "InvalidParameterException"
+    for number in range(3):
+        cognito.create_resource_server(UserPoolId=POOL, Identifier=f"urn:api:{number}", Name=f"api {number}")
+    first = cognito.list_resource_servers(UserPoolId=POOL, MaxResults=2)
+    rest = cognito.list_resource_servers(UserPoolId=POOL, MaxResults=2, NextToken=first["NextToken"])
+    assert [s["Identifier"] for s in first["ResourceServers"] + rest["ResourceServers"]] == \
+        [API, "urn:api:0", "urn:api:1", "urn:api:2"]
+    cognito.update_resource_server(UserPoolId=POOL, Identifier=API, Name="renamed")
+    assert cognito.describe_resource_server(UserPoolId=POOL, Identifier=API)["ResourceServer"]["Scopes"] == []
+    cognito.delete_resource_server(UserPoolId=POOL, Identifier=API)
+    assert error_of(cognito.describe_resource_server, UserPoolId=POOL, Identifier=API)["Code"] == \
+        "ResourceNotFoundException"
+
+
+def oauth_client(cognito, **settings):
+    return cognito.create_user_pool_client(UserPoolId=POOL, ClientName="oauth", AllowedOAuthFlowsUserPoolClient=True,
+                                           **settings)
+
+
+@pytest.mark.parametrize("settings, code, message", [
+    ({"AllowedOAuthFlows": ["client_credentials"], "AllowedOAuthScopes": [f"{API}/read"]},
+     "InvalidOAuthFlowException", "client_credentials flow can not be selected if client does not have a client secret."),
+    ({"AllowedOAuthFlows": ["client_credentials", "code"], "GenerateSecret": True, "AllowedOAuthScopes": ["openid"]},
+     "InvalidOAuthFlowException", "client_credentials flow can not be selected along with code flow or implicit flow."),
+    ({"AllowedOAuthFlows": ["code"], "AllowedOAuthScopes": ["openid", f"{API}/delete"]},
+     "ScopeDoesNotExistException", f"Invalid scope requested: {API}/delete"),
+    ({"AllowedOAuthFlows": ["code"], "CallbackURLs": ["http://app.example.com/cb"]}, "InvalidParameterException", None),
+    ({"AllowedOAuthFlows": ["code"], "CallbackURLs": ["https://app.example.com/cb#top"]}, "InvalidParameterException",
+     None),
+    ({"AllowedOAuthFlows": ["code"], "CallbackURLs": ["https://app.example.com/cb"],
+      "DefaultRedirectURI": "https://app.example.com/other"}, "InvalidParameterException",
+     "DefaultRedirectURI must be one of the CallbackURLs."),
+])
+def test_oauth_settings_cognito_refuses(cognito, settings, code, message):
+    cognito.create_resource_server(UserPoolId=POOL, Identifier=API, Name="api",
+                                   Scopes=[{"ScopeName": "read", "ScopeDescription": "read"}])
+    error = error_of(oauth_client, cognito, **settings)
+    assert error["Code"] == code
+    if message:
+        assert error["Message"] == message
+
+
+def test_oauth_settings_cognito_accepts(cognito):
+    cognito.create_resource_server(UserPoolId=POOL, Identifier=API, Name="api",
+                                   Scopes=[{"ScopeName": "read", "ScopeDescription": "read"}])
+    client = oauth_client(cognito, AllowedOAuthFlows=["code"], AllowedOAuthScopes=["openid", f"{API}/read"],
+                          CallbackURLs=["http://localhost:5173/", "http://127.0.0.1:8080/cb", "myapp://callback",
+                                        "https://app.example.com/cb"],
+                          DefaultRedirectURI="myapp://callback")["UserPoolClient"]
+    assert client["AllowedOAuthScopes"] == ["openid", f"{API}/read"]
+    secret = oauth_client(cognito, GenerateSecret=True, AllowedOAuthFlows=["client_credentials"],
+                          AllowedOAuthScopes=[f"{API}/read"])["UserPoolClient"]
+    assert secret["AllowedOAuthFlows"] == ["client_credentials"]
+    assert error_of(cognito.update_user_pool_client, UserPoolId=POOL, ClientId=client["ClientId"],
+                    AllowedOAuthFlowsUserPoolClient=True, AllowedOAuthFlows=["code"],
+                    CallbackURLs=["http://example.com/"])["Code"] == "InvalidParameterException"
