@@ -499,3 +499,72 @@ def test_what_the_hosted_page_shows_is_escaped(live):
     browser = requests.Session()
     page = authorize(browser, authorize_url(live, state='"><script>alert(1)</script>'))
     assert "<script>alert(1)</script>" not in page.text and "&#34;&gt;&lt;script&gt;" in page.text
+
+
+# -- lifetimes on the emulator clock, and the triggers ---------------------------------------------------------
+
+def signed_in_code(live, user, client_id=WEB):
+    client, endpoints = web_client(live)
+    verifier = generate_token(64)
+    url, _ = client.create_authorization_url(endpoints["authorization_endpoint"], code_verifier=verifier)
+    browser = requests.Session()
+    location = sign_in_at(browser, authorize(browser, url), user, PASSWORD).headers["Location"]
+    return parse_qs(urlsplit(location).query)["code"][0], verifier, browser
+
+
+def redeem(live, code, verifier):
+    return requests.post(f"{live.url}/oauth2/token", timeout=10, data={
+        "grant_type": "authorization_code", "client_id": WEB, "code": code, "redirect_uri": CALLBACK,
+        "code_verifier": verifier})
+
+
+def test_a_code_lasts_five_minutes_on_the_emulator_clock(live, user):
+    code, verifier, _ = signed_in_code(live, user)
+    live.services.clock.advance(299)
+    assert redeem(live, code, verifier).status_code == 200
+    code, verifier, _ = signed_in_code(live, user)
+    live.services.clock.advance(301)
+    assert redeem(live, code, verifier).json() == {"error": "invalid_grant"}
+
+
+def test_the_hosted_session_lasts_an_hour_and_only_for_its_pool(live, user):
+    _, _, browser = signed_in_code(live, user)
+    live.services.clock.advance(3590)
+    assert authorize(browser, authorize_url(live)).headers["Location"].startswith(CALLBACK + "?code=")
+    live.services.clock.advance(20)
+    assert "<form" in authorize(browser, authorize_url(live)).text
+    # A session of another pool's user does not sign anyone in here.
+    _, _, browser = signed_in_code(live, user)
+    cognito = live.client()
+    other_pool, other_client = oauth_pool(cognito)
+    assert "<form" in authorize(browser, authorize_url(live, client_id=other_client, scope="openid")).text
+
+
+def test_a_disabled_user_is_not_signed_in_by_their_session(live, user):
+    _, _, browser = signed_in_code(live, user)
+    live.client().admin_disable_user(UserPoolId=POOL, Username=user)
+    assert "<form" in authorize(browser, authorize_url(live)).text
+
+
+def test_pre_token_generation_runs_with_the_hosted_sources(live, user):
+    seen = []
+
+    def pre_token(event, context):
+        seen.append((event["triggerSource"], event.get("version"), event["userName"], event["request"].get("scopes")))
+        if event["triggerSource"] == "TokenGeneration_ClientCredentials":
+            event["response"]["claimsAndScopeOverrideDetails"] = {"accessTokenGeneration": {
+                "claimsToAddOrOverride": {"tenant": "acme"}, "scopesToAdd": [f"{API}/write"]}}
+        return event
+
+    live.services.functions.register("pre-token", pre_token)
+    live.client().update_user_pool(UserPoolId=POOL, AutoVerifiedAttributes=["email"], LambdaConfig={
+        "PreTokenGenerationConfig": {"LambdaVersion": "V3_0",
+                                     "LambdaArn": "arn:aws:lambda:us-east-1:123456789012:function:pre-token"}})
+    code, verifier, _ = signed_in_code(live, user)
+    redeem(live, code, verifier)
+    token = requests.post(f"{live.url}/oauth2/token", auth=(M2M, m2m_secret(live)), timeout=10,
+                          data={"grant_type": "client_credentials"}).json()
+    assert [entry[0] for entry in seen] == ["TokenGeneration_HostedAuth", "TokenGeneration_ClientCredentials"]
+    assert seen[1][1:] == ("3", None, [f"{API}/read"])  # no user for a machine
+    access = claims(token["access_token"])
+    assert access["tenant"] == "acme" and access["scope"] == f"{API}/read {API}/write"
