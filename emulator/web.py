@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
@@ -195,10 +195,24 @@ def pools():
         lambda_config = pool.get("LambdaConfig") or {}
         triggers = [(trigger, function_name(reference)) for trigger, reference in lambda_config.items()
                     if isinstance(reference, str)]
-        described.append({**pool, "triggers": triggers, "user_count": services.store.count_users(pool["Id"])})
+        described.append({**pool, "triggers": triggers, "user_count": services.store.count_users(pool["Id"]),
+                          "resource_servers": services.store.list_resource_servers(pool["Id"])[0]})
     clients = {pool["Id"]: services.store.list_clients(pool["Id"], 60)[0] for pool in described}
     return render_template("pools.html", pools=described, clients=clients, endpoint=services.settings.base_url,
-                           snippets=lambda pool, client: client_snippets(services.settings.base_url, pool, client))
+                           snippets=lambda pool, client: client_snippets(services.settings.base_url, pool, client),
+                           hosted_sign_in=hosted_sign_in_url)
+
+
+def hosted_sign_in_url(client: dict) -> str | None:
+    """The managed login's page for the client (code flow, its first callback URL), if it has OAuth on."""
+    flows = client.get("AllowedOAuthFlows") or []
+    if not client.get("AllowedOAuthFlowsUserPoolClient") or not client.get("CallbackURLs") or \
+            not {"code", "implicit"} & set(flows):
+        return None
+    query = {"client_id": client["ClientId"], "response_type": "code" if "code" in flows else "token",
+             "redirect_uri": client.get("DefaultRedirectURI") or client["CallbackURLs"][0],
+             "scope": " ".join(client.get("AllowedOAuthScopes") or [])}
+    return "/oauth2/authorize?" + urlencode(query)
 
 
 def client_snippets(endpoint: str, pool: dict, client: dict) -> list[tuple[str, str]]:

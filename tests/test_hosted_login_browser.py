@@ -2,7 +2,8 @@
 sign-up with the code from the inbox, an SMS MFA step with a wrong code first; then Amplify v6's signInWithRedirect
 and signOut from a small app page (tests/js/hosted-redirect/) through the emulator's HTTPS listener.
 
-The app's callback http://localhost:3000/callback is answered by Playwright's routing (nothing listens there). For
+The app's callback http://localhost:3000/callback is answered inside Chromium (nothing listens there; see
+answer_the_callback for why that is Chromium's Fetch domain rather than page.route). For
 the HTTPS listener, Chromium trusts exactly the emulator's server certificate: it is launched with
 --ignore-certificate-errors-spki-list=<SHA-256 of the certificate's SubjectPublicKeyInfo>. The requests-level
 tests of the same flows are in tests/test_oauth.py; the seeded pool and clients are its CONFIG."""
@@ -40,16 +41,44 @@ def live():
         yield running
 
 
+APP_PAGE = b"<!doctype html><title>callback</title><h1>The app</h1>"
+
+
+def answer_the_callback(page) -> None:
+    """Answer the app's callback in the browser itself, so nothing needs to listen at localhost:3000.
+
+    The hosted page reaches the callback by a 302, and Playwright's page.route never sees a redirect's next hop (by
+    design; its own "should not work with redirects" test): a page.goto whose answer redirects there fails with
+    ERR_CONNECTION_REFUSED, and a form post works only because Chromium happens to restart a navigation redirected
+    to another site. Chromium's Fetch domain pauses every hop, redirects included, so the callback is fulfilled there.
+    """
+    from playwright.sync_api import Error
+
+    cdp = page.context.new_cdp_session(page)
+
+    def paused(event):
+        try:
+            cdp.send("Fetch.fulfillRequest", {
+                "requestId": event["requestId"], "responseCode": 200,
+                "responseHeaders": [{"name": "Content-Type", "value": "text/html"}],
+                "body": base64.b64encode(APP_PAGE).decode()})
+        except Error as error:  # the hop Chromium dropped when it restarted the navigation for the new site
+            if "Invalid InterceptionId" not in str(error):
+                raise
+
+    cdp.on("Fetch.requestPaused", paused)
+    cdp.send("Fetch.enable", {"patterns": [{"urlPattern": CALLBACK + "*", "requestStage": "Request"}]})
+
+
 @pytest.fixture
 def page(browser):
-    """A fresh browser context (no cookies) whose requests to the app's callback are answered by the test."""
+    """A fresh browser context (no cookies) whose navigations to the app's callback are answered in the browser."""
     context = browser.new_context()
     context.set_default_timeout(TIMEOUT)
     page = context.new_page()
     problems = []
     page.on("pageerror", lambda error: problems.append(str(error)))
-    page.route(AT_CALLBACK, lambda route: route.fulfill(
-        status=200, content_type="text/html", body="<!doctype html><title>callback</title><h1>The app</h1>"))
+    answer_the_callback(page)
     yield page
     context.close()
     assert problems == []

@@ -568,3 +568,13 @@ def test_pre_token_generation_runs_with_the_hosted_sources(live, user):
     assert seen[1][1:] == ("3", None, [f"{API}/read"])  # no user for a machine
     access = claims(token["access_token"])
     assert access["tenant"] == "acme" and access["scope"] == f"{API}/read {API}/write"
+
+
+def test_the_pools_page_shows_oauth_settings_resource_servers_and_a_working_sign_in_link(live, user):
+    page = requests.get(f"{live.url}/pools", timeout=10).text
+    assert "myapp-local" in page and f"<code>{API}</code> api:" in page and "<code>read</code>" in page
+    assert "flows code, implicit;" in page and f"<code>{CALLBACK}</code>" in page
+    link = re.search(r'<a class="hosted-sign-in" href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    browser = requests.Session()
+    answer = sign_in_at(browser, authorize(browser, live.url + link), user, PASSWORD)
+    assert answer.headers["Location"].startswith(CALLBACK + "?code=")
