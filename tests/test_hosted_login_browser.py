@@ -99,7 +99,7 @@ def authorize_url(base: str, client_id: str = WEB, scope: str = "openid email", 
 def callback_query(page) -> dict:
     """Where the hosted page sent the browser: the callback's query (one value a name)."""
     page.wait_for_url(AT_CALLBACK)
-    assert page.get_by_role("heading", name="The app").is_visible()  # the routed callback page, not an error
+    assert page.get_by_role("heading", name="The app").is_visible()  # the callback answered in the browser
     return {name: values[0] for name, values in parse_qs(urlsplit(page.url).query).items()}
 
 
@@ -145,7 +145,7 @@ def test_sign_in_on_the_hosted_page_then_the_code_with_its_verifier_gets_tokens(
     assert identity["iss"] == f"https://cognito-idp.us-east-1.amazonaws.com/{POOL}"
     assert claims(tokens["access_token"])["scope"] == "openid email"
 
-    # The code is bound to its verifier: the same code again, or another verifier, is refused.
+    # A code works once: sent again (here with another verifier) it is refused.
     again = requests.post(f"{live.url}/oauth2/token", timeout=10, data={
         "grant_type": "authorization_code", "client_id": WEB, "code": query["code"], "redirect_uri": CALLBACK,
         "code_verifier": pkce()[0]})
@@ -321,24 +321,31 @@ def test_amplify_sign_in_with_redirect_and_sign_out_through_the_https_listener(t
     context = trusting_browser.new_context()
     context.set_default_timeout(TIMEOUT)
     page = context.new_page()
-    problems, exchanges, navigations = [], [], []
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("requestfailed", lambda request: problems.append(f"{request.method} {request.url}: {request.failure}"))
+    problems, exchanges = [], []
+
+    def problem(text):
+        print(text)  # shown with a failing test, whichever wait times out
+        problems.append(text)
+
+    page.on("pageerror", lambda error: problem(f"page error: {error}"))
+    page.on("console", lambda message: message.type == "error" and problem(
+        f"console: {message.text} ({message.location.get('url')})"))
+    page.on("requestfailed", lambda request: problem(f"{request.method} {request.url}: {request.failure}"))
     page.on("response", lambda response: exchanges.append(response) if response.url == f"{tls}/oauth2/token" else None)
-    page.on("request", lambda request: navigations.append(request.url) if request.is_navigation_request() else None)
     try:
         page.goto(app_url)
         status = page.locator("#status")
         status.filter(has_text="signed out").wait_for()
 
-        # Sign in: Amplify sends the browser to https://localhost:<tls port>/oauth2/authorize, then /login.
-        page.get_by_role("button", name="Sign in with the hosted page").click()
+        # Sign in: Amplify sends the browser to https://localhost:<tls port>/oauth2/authorize, which shows /login.
+        with page.expect_request(lambda request: request.url.startswith(f"{tls}/oauth2/authorize?")) as sent:
+            page.get_by_role("button", name="Sign in with the hosted page").click()
         page.wait_for_url(f"{tls}/login?**")
-        authorize = parse_qs(urlsplit(next(url for url in navigations if "/oauth2/authorize" in url)).query)
-        assert urlsplit(next(url for url in navigations if "/oauth2/authorize" in url)).netloc == urlsplit(tls).netloc
+        authorize = parse_qs(urlsplit(sent.value.url).query)
         assert authorize["client_id"] == [client_id] and authorize["redirect_uri"] == [app_url]
-        assert authorize["scope"] == [" ".join(scopes)] and authorize["code_challenge_method"] == ["S256"]
-        assert authorize["identity_provider"] == ["COGNITO"]
+        assert authorize["scope"] == [" ".join(scopes)] and authorize["response_type"] == ["code"]
+        assert authorize["code_challenge_method"] == ["S256"] and authorize["identity_provider"] == ["COGNITO"]
+        assert sent.value.redirected_to.url.startswith(f"{tls}/login?")
         page.get_by_label("Username").fill(user)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in", exact=True).click()
@@ -354,6 +361,7 @@ def test_amplify_sign_in_with_redirect_and_sign_out_through_the_https_listener(t
         assert username == tls_live.client().admin_get_user(UserPoolId=POOL, Username=user)["Username"]
         assert [(r.request.method, r.status) for r in exchanges] == [("POST", 200)]
         assert exchanges[0].headers["access-control-allow-origin"] == app_url.rstrip("/")
+        assert parse_qs(exchanges[0].request.post_data)["redirect_uri"] == [app_url]
         assert "signInWithRedirect" in page.evaluate("window.authEvents")
         refresh_token = page.evaluate(
             "([client, user]) => localStorage.getItem(`CognitoIdentityServiceProvider.${client}.${user}.refreshToken`)",
@@ -361,15 +369,12 @@ def test_amplify_sign_in_with_redirect_and_sign_out_through_the_https_listener(t
         assert refresh_token
 
         # Sign out: Amplify revokes the refresh token, then goes through /logout on the HTTPS listener and back.
-        navigations.clear()
-        page.get_by_role("button", name="Sign out").click()
-        page.wait_for_url(app_url)
+        with page.expect_request(lambda request: request.url.startswith(f"{tls}/logout?")) as sent:
+            page.get_by_role("button", name="Sign out").click()
         status.filter(has_text="signed out").wait_for()
-        logout = [url for url in navigations if url.startswith(f"{tls}/logout?")]
-        assert len(logout) == 1, navigations
-        assert parse_qs(urlsplit(logout[0]).query) == {"client_id": [client_id], "logout_uri": [app_url]}
-        assert navigations[-1] == app_url
-        assert page.locator("#error").inner_text() == ""
+        assert parse_qs(urlsplit(sent.value.url).query) == {"client_id": [client_id], "logout_uri": [app_url]}
+        assert sent.value.response().status == 302 and sent.value.redirected_to.url == app_url
+        assert page.url == app_url and page.locator("#error").inner_text() == ""
         refreshed = requests.post(f"{tls}/oauth2/token", verify=tls_live.tls_files.ca, timeout=10, data={
             "grant_type": "refresh_token", "client_id": client_id, "refresh_token": refresh_token})
         assert (refreshed.status_code, refreshed.json()) == (400, {"error": "invalid_grant"})
@@ -378,6 +383,7 @@ def test_amplify_sign_in_with_redirect_and_sign_out_through_the_https_listener(t
         page.get_by_role("button", name="Sign in with the hosted page").click()
         page.wait_for_url(f"{tls}/login?**")
         assert page.get_by_role("heading", name="Sign in").is_visible()
+        assert page.get_by_label("Password").input_value() == ""
     finally:
         context.close()
     assert problems == []
