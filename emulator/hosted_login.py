@@ -54,11 +54,7 @@ class Authorize:
     state: str | None
     code_challenge: str | None
     nonce: str | None
-
-    @property
-    def query(self) -> dict:
-        """The request's parameters, which every page carries on (and which are checked again at the end)."""
-        return {name: request.values.get(name) for name in AUTHORIZE_PARAMETERS if request.values.get(name)}
+    query: dict  # the checked parameters, which every page carries on (and which are checked again at each post)
 
 
 class Refused(Exception):
@@ -108,8 +104,9 @@ def checked_request(args) -> Authorize:
         scopes = oauth.granted_scopes(services, found, args.get("scope"))
     except errors.OAuthError as error:
         raise Refused(_back_with_error(redirect_uri, error.error, state, fragment)) from None
+    query = {name: args.get(name) for name in AUTHORIZE_PARAMETERS if args.get(name)}
     return Authorize(found, redirect_uri, response_type, scopes, state, challenge if flow == "code" else None,
-                     args.get("nonce"))
+                     args.get("nonce"), query)
 
 
 def _signed_in_answer(authorize: Authorize, user: dict, auth_time: float) -> Response:

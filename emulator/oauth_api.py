@@ -11,7 +11,6 @@ mean is in emulator/operations/oauth.py. The browser pages (authorize, login, lo
 from __future__ import annotations
 
 import base64
-import binascii
 from urllib.parse import unquote
 
 from flask import Blueprint, Response, jsonify, request
@@ -43,7 +42,7 @@ def _client_credentials() -> tuple[str | None, str | None]:
     if header.lower().startswith("basic "):
         try:
             decoded = base64.b64decode(header[6:].strip(), validate=True).decode()
-        except (binascii.Error, UnicodeDecodeError):
+        except ValueError:  # not base64 (binascii.Error), not ASCII, not UTF-8
             raise errors.OAuthError("invalid_client") from None
         client_id, separator, secret = decoded.partition(":")
         if not separator:

@@ -46,7 +46,7 @@ def certificates(directory: str, now: datetime.datetime | None = None) -> TlsFil
     files = TlsFiles(os.path.join(directory, "ca.pem"), os.path.join(directory, "server.pem"),
                      os.path.join(directory, "server-key.pem"))
     ca_key_path = os.path.join(directory, "ca-key.pem")
-    if not (os.path.exists(files.ca) and os.path.exists(ca_key_path)):
+    if not (os.path.exists(files.ca) and os.path.exists(ca_key_path)) or not _constrained(files.ca):
         _write_ca(files.ca, ca_key_path, now)
     with open(files.ca, "rb") as handle:
         ca = x509.load_pem_x509_certificate(handle.read())
@@ -55,6 +55,17 @@ def certificates(directory: str, now: datetime.datetime | None = None) -> TlsFil
     if not _current(files.certificate, ca, now):
         _write_server(files, ca, ca_key, now)
     return files
+
+
+def _constrained(path: str) -> bool:
+    """Whether the CA can vouch only for this machine's names (a CA made before that rule is made again)."""
+    with open(path, "rb") as handle:
+        certificate = x509.load_pem_x509_certificate(handle.read())
+    try:
+        certificate.extensions.get_extension_for_class(x509.NameConstraints)
+    except x509.ExtensionNotFound:
+        return False
+    return True
 
 
 def _current(path: str, ca: x509.Certificate, now: datetime.datetime) -> bool:
@@ -79,6 +90,10 @@ def _write_ca(path: str, key_path: str, now: datetime.datetime) -> None:
                                      content_commitment=False, key_encipherment=False, data_encipherment=False,
                                      key_agreement=False, encipher_only=False, decipher_only=False), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        # Trusted once, it must not be able to vouch for any other site, whoever gets hold of its key.
+        .add_extension(x509.NameConstraints(permitted_subtrees=[
+            x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_network("127.0.0.0/8")),
+            x509.IPAddress(ipaddress.ip_network("::1/128"))], excluded_subtrees=None), critical=True)
         .sign(key, hashes.SHA256())
     )
     _write_private(key_path, key)

@@ -578,3 +578,204 @@ def test_the_pools_page_shows_oauth_settings_resource_servers_and_a_working_sign
     browser = requests.Session()
     answer = sign_in_at(browser, authorize(browser, live.url + link), user, PASSWORD)
     assert answer.headers["Location"].startswith(CALLBACK + "?code=")
+
+
+# -- each guard, on its own -------------------------------------------------------------------------------------
+
+def test_a_pkce_code_needs_its_verifier(live, user):
+    code, _, _ = signed_in_code(live, user)
+    response = requests.post(f"{live.url}/oauth2/token", timeout=10, data={
+        "grant_type": "authorization_code", "client_id": WEB, "code": code, "redirect_uri": CALLBACK})
+    assert response.json() == {"error": "invalid_grant"}
+
+
+def second_web_client(live, **extra):
+    return live.client().create_user_pool_client(
+        UserPoolId=POOL, ClientName="web-2", AllowedOAuthFlowsUserPoolClient=True, AllowedOAuthFlows=["code"],
+        AllowedOAuthScopes=["openid", "email"], CallbackURLs=[CALLBACK], SupportedIdentityProviders=["COGNITO"],
+        **extra)["UserPoolClient"]
+
+
+def test_a_code_is_only_for_the_client_it_was_issued_to(live, user):
+    other = second_web_client(live)["ClientId"]
+    code, verifier, _ = signed_in_code(live, user)
+    response = requests.post(f"{live.url}/oauth2/token", timeout=10, data={
+        "grant_type": "authorization_code", "client_id": other, "code": code, "redirect_uri": CALLBACK,
+        "code_verifier": verifier})
+    assert response.json() == {"error": "invalid_grant"}
+
+
+def test_a_code_of_a_user_since_disabled_gives_no_tokens(live, user):
+    code, verifier, _ = signed_in_code(live, user)
+    live.client().admin_disable_user(UserPoolId=POOL, Username=user)
+    assert redeem(live, code, verifier).json() == {"error": "invalid_grant"}
+
+
+@pytest.mark.parametrize("asked, granted", [
+    ("openid phone email", "openid email"),  # phone: not the client's
+    ("email aws.cognito.signin.user.admin", "aws.cognito.signin.user.admin"),  # email: only beside openid
+    ("", "openid email profile aws.cognito.signin.user.admin https://api.example.com/read"),  # none: all
+])
+def test_authorize_grants_only_the_clients_scopes_and_oidc_ones_only_with_openid(live, user, asked, granted):
+    _, _, tokens, _ = code_flow(live, user, scope=asked)
+    assert claims(tokens["access_token"])["scope"] == granted
+
+
+def test_a_client_without_the_client_credentials_flow_cannot_use_it(live):
+    response = requests.post(f"{live.url}/oauth2/token", data={"grant_type": "client_credentials", "client_id": WEB},
+                             timeout=10)
+    assert response.json() == {"error": "unauthorized_client"}
+
+
+def test_authorize_refuses_a_flow_the_client_lacks(live):
+    _, client_id = oauth_pool(live.client())  # code only
+    response = requests.get(authorize_url(live, client_id=client_id, response_type="token"), allow_redirects=False,
+                            timeout=10)
+    assert response.headers["Location"] == f"{CALLBACK}#error=unauthorized_client&state=s1"
+
+
+def test_user_info_shows_only_what_the_client_may_read(live, user):
+    reader = second_web_client(live, ReadAttributes=["email"])["ClientId"]
+    client = OAuth2Session(reader, redirect_uri=CALLBACK, scope="openid email", code_challenge_method="S256")
+    endpoints = discovery(live)
+    verifier = generate_token(64)
+    url, _ = client.create_authorization_url(endpoints["authorization_endpoint"], code_verifier=verifier)
+    browser = requests.Session()
+    location = sign_in_at(browser, authorize(browser, url), user, PASSWORD).headers["Location"]
+    client.fetch_token(endpoints["token_endpoint"], authorization_response=location, code_verifier=verifier)
+    info = client.get(endpoints["userinfo_endpoint"]).json()
+    assert "email" in info and "email_verified" not in info  # the client reads email, not email_verified
+
+
+@pytest.mark.parametrize("change", ["expired", "disabled"])
+def test_user_info_refuses_an_expired_token_or_a_disabled_user(live, user, change):
+    client, endpoints, _, _ = code_flow(live, user)
+    assert client.get(endpoints["userinfo_endpoint"]).status_code == 200
+    if change == "expired":
+        live.services.clock.advance(3601)
+    else:
+        live.client().admin_disable_user(UserPoolId=POOL, Username=user)
+    assert client.get(endpoints["userinfo_endpoint"]).status_code == 401
+
+
+def test_a_client_cannot_revoke_another_clients_refresh_token(live, user):
+    _, endpoints, tokens, _ = code_flow(live, user)
+    revoked = requests.post(endpoints["revocation_endpoint"], data={"token": tokens["refresh_token"]},
+                            auth=(M2M, m2m_secret(live)), timeout=10)
+    assert revoked.status_code == 200  # answered as for any token, and nothing revoked:
+    refreshed = requests.post(endpoints["token_endpoint"], timeout=10, data={
+        "grant_type": "refresh_token", "client_id": WEB, "refresh_token": tokens["refresh_token"]})
+    assert refreshed.status_code == 200
+
+
+def test_revocation_off_for_the_client_refuses(live, user):
+    client = second_web_client(live, EnableTokenRevocation=False)["ClientId"]
+    response = requests.post(f"{live.url}/oauth2/revoke", data={"token": "anything", "client_id": client}, timeout=10)
+    assert (response.status_code, response.json()) == (400, {"error": "invalid_request"})
+
+
+def test_a_form_token_that_is_not_the_cookies_is_refused(live, user):
+    browser = requests.Session()
+    login = authorize(browser, authorize_url(live))
+    fields = {**form_fields(login.text), "username": user, "password": PASSWORD, "_xsrf": "not-the-cookies"}
+    assert browser.post(f"{live.url}/login", data=fields, allow_redirects=False, timeout=10).status_code == 403
+
+
+def test_logout_ends_the_session_on_the_server_too(live, user):
+    _, _, _, browser = code_flow(live, user)
+    session_cookie = browser.cookies.get("cognito")
+    browser.get(f"{live.url}/logout", params={"client_id": WEB, "logout_uri": SIGNED_OUT}, allow_redirects=False,
+                timeout=10)
+    replay = requests.Session()
+    replay.cookies.set("cognito", session_cookie)  # the cookie kept by someone after the sign-out
+    assert "<form" in authorize(replay, authorize_url(live)).text
+
+
+def test_a_session_signs_in_only_in_its_own_pool_even_for_the_same_username(live, user):
+    _, _, _, browser = code_flow(live, user)
+    cognito = live.client()
+    other_pool, other_client = oauth_pool(cognito, UsernameAttributes=["email"])
+    make_user_in(cognito, other_pool, user)
+    assert "<form" in authorize(browser, authorize_url(live, client_id=other_client, scope="openid")).text
+
+
+def make_user_in(cognito, pool_id, email):
+    cognito.admin_create_user(UserPoolId=pool_id, Username=email, MessageAction="SUPPRESS",
+                              UserAttributes=[{"Name": "email", "Value": email}])
+    cognito.admin_set_user_password(UserPoolId=pool_id, Username=email, Password=PASSWORD, Permanent=True)
+
+
+def test_the_session_cookie_is_http_only_and_same_site(live, user):
+    client, endpoints = web_client(live)
+    url, _ = client.create_authorization_url(endpoints["authorization_endpoint"], code_verifier=generate_token(64))
+    browser = requests.Session()
+    answer = sign_in_at(browser, authorize(browser, url), user, PASSWORD)
+    cookie = answer.headers["Set-Cookie"]
+    assert cookie.startswith("cognito=") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_a_pending_sign_up_signs_in_only_the_user_who_signed_up(live):
+    browser = requests.Session()
+    login = authorize(browser, authorize_url(live))
+    signup_page = browser.get(f"{live.url}/signup?" + urlsplit(login.url).query, timeout=10)
+    confirm_page = browser.post(f"{live.url}/signup", timeout=10,
+                                data={**form_fields(signup_page.text), "username": "vik@example.com", "password": PASSWORD})
+    live.client().sign_up(ClientId=WEB, Username="other@example.com", Password=PASSWORD)
+    code = requests.get(f"{live.url}/_emulator/email", params={"email": "other@example.com"},
+                        timeout=10).json()["messages"][-1]["code"]
+    # The pending token of vik's sign-up, with someone else's name and code: confirmed, but not signed in as vik.
+    answer = browser.post(f"{live.url}/confirm", allow_redirects=False, timeout=10,
+                          data={**form_fields(confirm_page.text), "username": "other@example.com", "code": code})
+    assert answer.status_code == 200 and "Your account is confirmed: sign in." in answer.text
+
+
+@pytest.mark.parametrize("request_kwargs, error", [
+    ({"json": {"grant_type": "client_credentials"}}, "invalid_request"),  # a form, not JSON
+    ({"data": {"grant_type": "client_credentials"}, "headers": {"Authorization": "Basic " +
+      base64.b64encode(M2M.encode()).decode()}}, "invalid_client"),  # Basic without the colon
+    ({"data": {"grant_type": "client_credentials"}, "headers": {"Authorization": "Basic é"}}, "invalid_client"),
+    ({"data": {"grant_type": "authorization_code", "client_id": WEB, "client_secret": "made-up", "code": "x",
+               "redirect_uri": CALLBACK}}, "invalid_client"),  # a public client has no secret to give
+])
+def test_the_token_endpoint_refuses_malformed_requests(live, request_kwargs, error):
+    response = requests.post(f"{live.url}/oauth2/token", timeout=10, **request_kwargs)
+    assert (response.status_code, response.json()) == (400, {"error": error})
+
+
+def test_a_code_or_pending_row_is_not_a_sign_in_session(live, user):
+    code, verifier, browser = signed_in_code(live, user)
+    login = authorize(browser, authorize_url(live, prompt="login"))
+    fields = {**form_fields(login.text), "username": user, "step": "SMS_MFA", "session": f"oauth-code:{code}",
+              "code": "123456"}
+    assert browser.post(f"{live.url}/login", data=fields, timeout=10).status_code == 200  # refused, no 500
+    assert error_of(live.client().respond_to_auth_challenge, ClientId=WEB, ChallengeName="SMS_MFA",
+                    Session=f"oauth-code:{code}", ChallengeResponses={"USERNAME": user, "SMS_MFA_CODE": "1"})["Code"] \
+        == "NotAuthorizedException"
+    assert redeem(live, code, verifier).status_code == 200  # and the code was not used up
+
+
+def test_the_pages_carry_only_the_checked_request(live):
+    browser = requests.Session()
+    login = authorize(browser, authorize_url(live))
+    fields = {**form_fields(login.text), "username": "nobody@example.com", "password": "x"}
+    page = browser.post(f"{live.url}/login?redirect_uri=https://evil.example/&state=INJECTED", data=fields, timeout=10)
+    carried = form_fields(page.text)
+    assert carried["redirect_uri"] == CALLBACK and carried["state"] == "s1"
+
+
+def test_hosted_access_tokens_carry_version_2(live, user):
+    _, _, tokens, _ = code_flow(live, user)
+    assert claims(tokens["access_token"])["version"] == 2
+
+
+def test_the_local_ca_can_vouch_only_for_this_machine(tmp_path):
+    from cryptography import x509
+
+    from emulator import tls
+
+    files = tls.certificates(str(tmp_path))
+    ca = x509.load_pem_x509_certificate(open(files.ca, "rb").read())
+    constraints = ca.extensions.get_extension_for_class(x509.NameConstraints)
+    assert constraints.critical
+    assert [str(name.value) for name in constraints.value.permitted_subtrees] == ["localhost", "127.0.0.0/8",
+                                                                                 "::1/128"]

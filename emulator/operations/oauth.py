@@ -51,7 +51,10 @@ def authenticated_client(services: Services, client_id: str | None, secret: str 
     if found is None:
         raise errors.OAuthError("invalid_client")
     expected = found.client.get("ClientSecret")
-    if expected is not None and not hmac.compare_digest((secret or "").encode(), expected.encode()):
+    if expected is None:
+        if secret:  # a public client has no secret to give (chosen: docs/cognito-behaviour.md §16.5)
+            raise errors.OAuthError("invalid_client")
+    elif not hmac.compare_digest((secret or "").encode(), expected.encode()):
         raise errors.OAuthError("invalid_client")
     return found
 
@@ -66,7 +69,7 @@ def granted_scopes(services: Services, found: OAuthClient, requested: str | None
     its scopes when none are asked for; email, phone and profile only beside openid."""
     allowed = found.client.get("AllowedOAuthScopes") or []
     known = set(STANDARD_SCOPES) | custom_scopes(services, found.pool["Id"])
-    asked = allowed if requested is None else requested.split()
+    asked = requested.split() if requested and requested.strip() else allowed
     scopes = [scope for scope in dict.fromkeys(asked) if scope in allowed and scope in known]
     if "openid" not in scopes:
         scopes = [scope for scope in scopes if scope not in OIDC_SCOPES]

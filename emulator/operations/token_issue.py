@@ -63,6 +63,7 @@ def issue_tokens(services: Services, pool: dict, client: dict, user: dict, *, so
     the new tokens keep its sign-in time, origin and scopes. `scopes` are the OAuth scopes granted by the hosted
     sign-in (the API's sign-ins grant aws.cognito.signin.user.admin); without `openid` there is no ID token."""
     hosted_scopes = (refresh or {}).get("scope")
+    hosted = scopes is not None or bool(hosted_scopes)  # from the managed login, whose tokens carry `version`
     if scopes is None:
         scopes = hosted_scopes.split() if hosted_scopes else [ADMIN_SCOPE]
         with_id_token = not hosted_scopes or "openid" in scopes
@@ -83,7 +84,7 @@ def issue_tokens(services: Services, pool: dict, client: dict, user: dict, *, so
     access_claims = {"sub": sub, "iss": issuer, "client_id": client["ClientId"], "origin_jti": origin_jti,
                      "event_id": event_id, "token_use": "access", "scope": " ".join(scopes), "auth_time": auth_time,
                      "exp": issued + access_lifetime, "iat": issued, "jti": str(uuid.uuid4()),
-                     "username": user["Username"]}
+                     "username": user["Username"], **({"version": 2} if hosted else {})}
     if nonce:
         id_claims["nonce"] = nonce  # the authorize request's, for the OIDC client to check
     # PreTokenGeneration changes the claims (V1_0 the ID token's only; V2_0 both tokens' and the scopes).

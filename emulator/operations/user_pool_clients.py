@@ -133,7 +133,11 @@ def check_oauth_settings(services: Services, client: dict) -> None:
 
 
 def _check_redirect_url(field: str, url: str) -> None:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (a port that is not a number, or out of range, raises here)
+    except ValueError:
+        raise errors.InvalidParameterException(f"{field}: {url} is not a valid URL.") from None
     if not parts.scheme or parts.fragment or (parts.scheme in ("http", "https") and not parts.hostname):
         raise errors.InvalidParameterException(f"{field}: {url} is not an absolute URL without a fragment.")
     if parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:

@@ -57,7 +57,9 @@ def take_session(services: Services, pool: dict | None, client: dict | None, tok
     if not token:
         # Wording undocumented (docs/cognito-behaviour.md §7.3).
         raise errors.InvalidParameterException("Missing required parameter Session")
-    stored = services.store.take_auth_session(token)
+    # Authorization codes and the hosted sign-up's pending rows share the table under a "kind:" prefix, which no
+    # session token has (they are base64url): such a token names no session, and must not use one of them up.
+    stored = None if ":" in token else services.store.take_auth_session(token)
     if (stored is None or (pool is not None and stored["pool_id"] != pool["Id"])
             or (client is not None and stored["client_id"] != client["ClientId"])):
         raise errors.NotAuthorizedException("Invalid session for the user.")
