@@ -123,10 +123,11 @@ def _signed_in_answer(authorize: Authorize, user: dict, auth_time: float) -> Res
     return redirect(authorize.redirect_uri + "#" + urlencode(fragment))
 
 
-def _live_session(pool_id: str) -> dict | None:
+def _live_session() -> dict | None:
     token = request.cookies.get(SESSION_COOKIE)
     session = current_services().store.get_hosted_session(token) if token else None
-    if session is None or session["pool_id"] != pool_id or session["expires_at"] <= current_services().clock.now():
+    # Another pool's session needs no check of its own: its user's sub is not this pool's user's (see authorize).
+    if session is None or session["expires_at"] <= current_services().clock.now():
         return None
     return session
 
@@ -143,7 +144,7 @@ def authorize():
     except Refused as refused:
         return refused.response
     prompt = (request.args.get("prompt") or "").lower().split()
-    session = _live_session(checked.client.pool["Id"])
+    session = _live_session()
     if session is not None and "login" not in prompt:
         user = find_user(current_services(), checked.client.pool, session["username"])
         if user is not None and user["Enabled"] and user["Attributes"]["sub"] == session.get("sub"):

@@ -232,6 +232,8 @@ def test_the_implicit_flow_answers_in_the_fragment(live, user):
     assert location.startswith(CALLBACK + "#")
     fragment = parse_qs(urlsplit(location).fragment)
     assert fragment["token_type"] == ["bearer"] and fragment["state"] == ["s1"] and "refresh_token" not in fragment
+    username = claims(fragment["access_token"][0])["username"]
+    assert live.services.store.revoke_user_tokens(POOL, username) == 0  # none made, not even kept aside
     assert claims(fragment["id_token"][0])["nonce"] == "n-1"
 
 
@@ -731,8 +733,9 @@ def test_a_pending_sign_up_signs_in_only_the_user_who_signed_up(live):
 
 @pytest.mark.parametrize("request_kwargs, error", [
     ({"json": {"grant_type": "client_credentials"}}, "invalid_request"),  # a form, not JSON
+    ({"files": {"grant_type": (None, "client_credentials"), "client_id": (None, WEB)}}, "invalid_request"),  # multipart
     ({"data": {"grant_type": "client_credentials"}, "headers": {"Authorization": "Basic " +
-      base64.b64encode(M2M.encode()).decode()}}, "invalid_client"),  # Basic without the colon
+      base64.b64encode(WEB.encode()).decode()}}, "invalid_client"),  # Basic without the colon
     ({"data": {"grant_type": "client_credentials"}, "headers": {"Authorization": "Basic é"}}, "invalid_client"),
     ({"data": {"grant_type": "authorization_code", "client_id": WEB, "client_secret": "made-up", "code": "x",
                "redirect_uri": CALLBACK}}, "invalid_client"),  # a public client has no secret to give
