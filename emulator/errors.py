@@ -52,6 +52,13 @@ TierChangeNotAllowedException = _error("TierChangeNotAllowedException")
 SoftwareTokenMFANotFoundException = _error("SoftwareTokenMFANotFoundException")
 EnableSoftwareTokenMFAException = _error("EnableSoftwareTokenMFAException")
 InvalidOAuthFlowException = _error("InvalidOAuthFlowException")
+WebAuthnNotEnabledException = _error("WebAuthnNotEnabledException")
+WebAuthnConfigurationMissingException = _error("WebAuthnConfigurationMissingException")
+WebAuthnChallengeNotFoundException = _error("WebAuthnChallengeNotFoundException")
+WebAuthnRelyingPartyMismatchException = _error("WebAuthnRelyingPartyMismatchException")
+WebAuthnOriginNotAllowedException = _error("WebAuthnOriginNotAllowedException")
+WebAuthnClientMismatchException = _error("WebAuthnClientMismatchException")
+WebAuthnCredentialNotSupportedException = _error("WebAuthnCredentialNotSupportedException")
 ScopeDoesNotExistException = _error("ScopeDoesNotExistException")
 
 # Errors from the protocol layer in front of every AWS JSON service (not in Cognito's model).

@@ -164,6 +164,8 @@ def configured_factors(pool: dict, user: dict) -> list[str]:
     if attributes.get("phone_number") and (("SMS_OTP" in allowed and attributes.get("phone_number_verified") == "true")
                                            or SMS_MFA in enabled):
         factors.append("SMS_OTP")
+    if user.get("WebAuthnCredentials") and "WEB_AUTHN" in allowed:
+        factors.append("WEB_AUTHN")
     if SOFTWARE_TOKEN_MFA in enabled:
         factors.append("SOFTWARE_TOKEN")
     return factors

@@ -22,7 +22,8 @@ CONSTRAINTS = ("min", "max", "pattern", "sensitive")
 class Shape:
     def __init__(self, name: str, spec: dict):
         self.name = name
-        self.type_name = spec["type"]
+        # A Smithy document (a structure with the `document` trait, such as the passkey options) holds any JSON.
+        self.type_name = "document" if spec.get("document") else spec["type"]
         self.metadata = {key: spec[key] for key in CONSTRAINTS if key in spec}
         self.enum = spec.get("enum", [])
         self._spec = spec

@@ -140,6 +140,8 @@ def _coerce_scalar(shape: Shape, value: Any) -> Any:
 def _check(shape: Shape, value: Any, path: str, problems: list[str], sensitive: bool) -> Any:
     sensitive = sensitive or bool(shape.metadata.get("sensitive"))
     kind = shape.type_name
+    if kind == "document":
+        return value  # any JSON, taken as sent
     if kind == "structure":
         if not isinstance(value, dict):
             raise _type_error(shape, value)
@@ -158,7 +160,7 @@ def _check(shape: Shape, value: Any, path: str, problems: list[str], sensitive: 
             raise _type_error(shape, value)
         _collection_length(shape, value, path, problems, sensitive)
         member = shape.member
-        if member.type_name in ("structure", "list", "map"):
+        if member.type_name in ("structure", "list", "map", "document"):
             return [
                 _check(member, item, f"{path}.{index}.member", problems, sensitive)
                 for index, item in enumerate(value, start=1)
@@ -173,7 +175,7 @@ def _check(shape: Shape, value: Any, path: str, problems: list[str], sensitive: 
         _collection_length(shape, value, path, problems, sensitive)
         keys = [_coerce_scalar(shape.key, key) for key in value]
         _member_constraints(shape.key, keys, value, path, problems, sensitive, "Map keys must satisfy constraint")
-        if shape.value.type_name in ("structure", "list", "map"):
+        if shape.value.type_name in ("structure", "list", "map", "document"):
             return {
                 key: _check(shape.value, item, f"{path}.{key}", problems, sensitive)
                 for key, item in value.items()

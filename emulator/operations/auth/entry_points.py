@@ -42,6 +42,7 @@ RESPONDERS: dict[str, Responder] = {
     mfa.SELECT_MFA_TYPE: mfa.respond_select_mfa_type,
     mfa.MFA_SETUP: mfa.respond_mfa_setup,
     user_auth.SELECT_CHALLENGE: user_auth.respond_select_challenge,
+    user_auth.WEB_AUTHN: user_auth.respond_web_authn,
 }
 # (flow, ChallengeName) → responder, where a flow answers a challenge its own way: custom auth goes on after its
 # SRP round instead of issuing tokens.

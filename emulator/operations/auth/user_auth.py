@@ -10,6 +10,7 @@ AvailableChallenges. Passwords lead on to MFA as in the other flows; a texted or
 from __future__ import annotations
 
 from emulator import errors
+from emulator.operations import passkeys
 from emulator.operations.auth import lockout, password, sign_in_codes, srp
 from emulator.operations.auth.sessions import AuthSession, is_session_user, new_session, open_session, take_session
 from emulator.operations.auth.steps import AuthCall, Challenge, SignedIn, Step, check_user_can_sign_in
@@ -45,7 +46,7 @@ def available_challenges(pool: dict, user: dict) -> list[str]:
     allowed, attributes = allowed_first_factors(pool), user["Attributes"]
     has = {PASSWORD: user.get("Password") is not None, PASSWORD_SRP: user.get("Password") is not None,
            EMAIL_OTP: bool(attributes.get("email")), SMS_OTP: bool(attributes.get("phone_number")),
-           WEB_AUTHN: False}
+           WEB_AUTHN: bool(user.get(passkeys.CREDENTIALS))}
     return [name for name in ORDER if FACTOR_OF[name] in allowed and has[name]]
 
 
@@ -81,8 +82,24 @@ def choose(call: AuthCall, user: dict, challenge: str) -> Step:
         session = new_session(call.pool, call.client, user["Username"], user, USER_AUTH, challenge)
         parameters = sign_in_codes.send(call, user, sign_in_codes.ATTRIBUTE_OF[challenge], session, challenge)
         return Challenge(challenge, {**parameters, "USERNAME": user["Username"]}, session)
-    # Passkeys come with issue 21 (docs/cognito-behaviour.md §10).
-    raise errors.InvalidParameterException(f"The emulator does not support the {challenge} challenge yet.")
+    options, webauthn_challenge = passkeys.request_options(call.pool, user)
+    session = new_session(call.pool, call.client, user["Username"], user, USER_AUTH, WEB_AUTHN,
+                          private={"challenge": webauthn_challenge})
+    return Challenge(WEB_AUTHN, {"CREDENTIAL_REQUEST_OPTIONS": options, "USERNAME": user["Username"]}, session)
+
+
+def respond_web_authn(call: AuthCall, session: AuthSession, user: dict | None) -> Step:
+    """WEB_AUTHN answered with CREDENTIAL, the passkey's assertion for this sign-in's challenge: tokens, no second
+    factor (a passkey is possession and, verified, the user). A refused assertion counts toward the lockout and
+    ends the sign-in (docs/cognito-behaviour.md §17.3)."""
+    lockout.check_not_locked_out(call.services, user)
+    try:
+        user = passkeys.verify_assertion(call.services, call.pool, user, call.required("CREDENTIAL"),
+                                         session.private["challenge"])
+    except passkeys.AssertionRefused:
+        lockout.record_failure(call.services, call.pool, user)
+        raise errors.NotAuthorizedException("Incorrect username or password.") from None
+    return SignedIn(lockout.clear_failures(call.services, call.pool, user))
 
 
 def respond_select_challenge(call: AuthCall, session: AuthSession, user: dict | None) -> Step:
