@@ -13,7 +13,9 @@ from urllib.parse import urlencode, urlsplit
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from emulator import errors
+from emulator.operations import passkeys
 from emulator.operations.mfa_settings import SOFTWARE_TOKEN, mfa_view
+from emulator.operations.users import find_user
 from emulator.operations.software_tokens import PENDING
 from emulator.protocol.dispatch import current_dispatcher, current_services
 from emulator.services import totp
@@ -97,7 +99,11 @@ def _users_context() -> dict:
             users.append({**_without_secrets(user), "created": _when(user["UserCreateDate"]),
                           "groups": groups.get(user["Username"], []),
                           "limbo_for": _duration(now - user["UserCreateDate"]),
-                          "mfa": _mfa_factors(user), "totp": _current_totp(user, now)})
+                          "mfa": _mfa_factors(user), "totp": _current_totp(user, now),
+                          "passkeys": [{"id": key["CredentialId"], "name": key["FriendlyCredentialName"],
+                                        "created": _when(key["CreatedAt"]),
+                                        "used": _when(key["LastUsedAt"]) if key.get("LastUsedAt") else None}
+                                       for key in user.get(passkeys.CREDENTIALS) or []]})
     return {"pools": pools, "pool_id": pool_id, "users": users, "more": more}
 
 
@@ -138,6 +144,20 @@ def user_action(pool_id: str, username: str, action: str):
     try:
         # Through the same validation and operation as the API call would go.
         current_dispatcher().call(USER_ACTIONS[action], {"UserPoolId": pool_id, "Username": username})
+    except errors.CognitoError as error:
+        abort(400, f"{error.code}: {error.message}")
+    return redirect(url_for("web.users", pool=pool_id), code=303)
+
+
+@web.post("/users/<pool_id>/<path:username>/passkeys/<credential_id>/delete")
+def delete_passkey(pool_id: str, username: str, credential_id: str):
+    services = current_services()
+    pool = services.store.get_pool(pool_id)
+    user = find_user(services, pool, username) if pool else None
+    if user is None:
+        abort(404, "No such user.")
+    try:
+        passkeys.delete(services, pool, user, credential_id)
     except errors.CognitoError as error:
         abort(400, f"{error.code}: {error.message}")
     return redirect(url_for("web.users", pool=pool_id), code=303)

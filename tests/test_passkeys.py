@@ -238,3 +238,18 @@ def test_passkeys_need_the_pool_to_allow_them_and_a_relying_party(cognito, pool)
     cognito.update_user_pool(UserPoolId=pool_id, UserPoolTier="ESSENTIALS",
                              Policies={"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD"]}})
     assert error_of(cognito.start_web_authn_registration, AccessToken=token)["Code"] == "WebAuthnNotEnabledException"
+
+
+def test_the_users_page_lists_a_users_passkeys_and_deletes_one(cognito, pool, emulator):
+    import re
+
+    import requests
+
+    pool_id, _ = pool
+    token = signed_in_user(cognito, pool)
+    _, credential = register(cognito, token, SoftwareAuthenticator())
+    page = requests.get(f"{emulator.url}/users/table", params={"pool": pool_id}, timeout=10).text
+    assert f'data-credential-id="{credential["id"]}"' in page and "Passkey 1" in page and "never used" in page
+    action = re.search(r'action="([^"]*/passkeys/[^"]*/delete)"', page).group(1)
+    assert requests.post(emulator.url + action, timeout=10).status_code == 200  # after the redirect to the page
+    assert cognito.list_web_authn_credentials(AccessToken=token)["Credentials"] == []
