@@ -31,11 +31,13 @@ class SoftwareAuthenticator:
         return json.dumps({"type": kind, "challenge": challenge, "origin": origin or self.origin,
                            "crossOrigin": False}).encode()
 
-    def register(self, options: dict, origin: str | None = None, rp_id: str | None = None) -> dict:
-        """navigator.credentials.create(options) → RegistrationResponseJSON."""
+    def register(self, options: dict, origin: str | None = None, rp_id: str | None = None,
+                 same_as: bytes | None = None) -> dict:
+        """navigator.credentials.create(options) → RegistrationResponseJSON. `same_as` registers a credential this
+        authenticator already holds again (one that ignored excludeCredentials)."""
         rp_id = rp_id or options["rp"]["id"]
-        key = ec.generate_private_key(ec.SECP256R1())
-        credential_id = os.urandom(32)
+        key = self.credentials[same_as]["key"] if same_as else ec.generate_private_key(ec.SECP256R1())
+        credential_id = same_as or os.urandom(32)
         numbers = key.public_key().public_numbers()
         cose = cbor2.dumps({1: 2, 3: -7, -1: 1, -2: numbers.x.to_bytes(32, "big"), -3: numbers.y.to_bytes(32, "big")})
         auth_data = (hashlib.sha256(rp_id.encode()).digest() + bytes([self._flags() | AT]) + struct.pack(">I", 0)

@@ -124,7 +124,10 @@ def test_a_forged_or_misdirected_assertion_is_refused(cognito, pool, change, cod
     else:
         _, credential = assertion_for(cognito, pool, authenticator)  # answered to another sign-in's challenge
         challenge = passkey_challenge(cognito, client_id, "+919813000001")
-    assert error_of(answer, cognito, client_id, "+919813000001", challenge, credential)["Code"] == code
+    error = error_of(answer, cognito, client_id, "+919813000001", challenge, credential)
+    assert error["Code"] == code
+    if code == "NotAuthorizedException":
+        assert error["Message"] == "Incorrect username or password."
 
 
 def test_a_replayed_assertion_is_refused(cognito, pool):
@@ -253,3 +256,71 @@ def test_the_users_page_lists_a_users_passkeys_and_deletes_one(cognito, pool, em
     action = re.search(r'action="([^"]*/passkeys/[^"]*/delete)"', page).group(1)
     assert requests.post(emulator.url + action, timeout=10).status_code == 200  # after the redirect to the page
     assert cognito.list_web_authn_credentials(AccessToken=token)["Credentials"] == []
+
+
+
+def test_a_failed_registration_uses_its_challenge_up(cognito, pool):
+    token = signed_in_user(cognito, pool)
+    authenticator = SoftwareAuthenticator()
+    options = cognito.start_web_authn_registration(AccessToken=token)["CredentialCreationOptions"]
+    refused = authenticator.register(options, origin="https://evil.example")
+    assert error_of(cognito.complete_web_authn_registration, AccessToken=token, Credential=refused)["Code"] == \
+        "WebAuthnOriginNotAllowedException"
+    assert error_of(cognito.complete_web_authn_registration, AccessToken=token,
+                    Credential=authenticator.register(options))["Code"] == "WebAuthnChallengeNotFoundException"
+
+
+def test_the_same_passkey_is_not_registered_twice(cognito, pool):
+    token = signed_in_user(cognito, pool)
+    authenticator = SoftwareAuthenticator()
+    _, credential = register(cognito, token, authenticator)
+    options = cognito.start_web_authn_registration(AccessToken=token)["CredentialCreationOptions"]
+    again = authenticator.register(options, same_as=next(iter(authenticator.credentials)))
+    assert again["id"] == credential["id"]
+    assert error_of(cognito.complete_web_authn_registration, AccessToken=token, Credential=again)["Code"] == \
+        "WebAuthnCredentialNotSupportedException"
+
+
+def test_another_users_passkey_does_not_sign_this_user_in(cognito, pool):
+    pool_id, client_id = pool
+    mine, theirs = SoftwareAuthenticator(), SoftwareAuthenticator()
+    register(cognito, signed_in_user(cognito, pool, "+919813000001"), mine)
+    register(cognito, signed_in_user(cognito, pool, "+919813000002"), theirs)
+    challenge = passkey_challenge(cognito, client_id, "+919813000001")
+    options = json.loads(challenge["ChallengeParameters"]["CREDENTIAL_REQUEST_OPTIONS"])
+    forged = theirs.assert_({**options, "allowCredentials": []})  # signed by their passkey, over my challenge
+    assert error_of(answer, cognito, client_id, "+919813000001", challenge, forged)["Message"] == \
+        "Incorrect username or password."  # (a 500, retried by the SDK, would read "Invalid session")
+
+
+def test_a_passkey_of_another_relying_party_is_refused(cognito, pool):
+    pool_id, client_id = pool
+    config = {"RelyingPartyId": "example.com", "UserVerification": "required"}
+    cognito.set_user_pool_mfa_config(UserPoolId=pool_id, MfaConfiguration="OFF", WebAuthnConfiguration=config)
+    authenticator = SoftwareAuthenticator(origin="https://example.com")
+    register(cognito, signed_in_user(cognito, pool), authenticator)
+    cognito.set_user_pool_mfa_config(UserPoolId=pool_id, MfaConfiguration="OFF",
+                                     WebAuthnConfiguration={**config, "RelyingPartyId": "login.example.com"})
+    challenge, credential = assertion_for(cognito, pool, authenticator, origin="https://login.example.com")
+    assert error_of(answer, cognito, client_id, "+919813000001", challenge, credential)["Code"] == \
+        "WebAuthnRelyingPartyMismatchException"
+
+
+def test_a_user_has_at_most_twenty_passkeys(cognito, pool):
+    token = signed_in_user(cognito, pool)
+    authenticator = SoftwareAuthenticator()
+    for _ in range(20):
+        register(cognito, token, authenticator)
+    assert error_of(cognito.start_web_authn_registration, AccessToken=token)["Code"] == "LimitExceededException"
+
+
+def test_refused_assertions_count_toward_the_lockout(cognito, pool):
+    pool_id, client_id = pool
+    authenticator = SoftwareAuthenticator()
+    register(cognito, signed_in_user(cognito, pool), authenticator)
+    for _ in range(5):
+        challenge, credential = assertion_for(cognito, pool, authenticator, origin="http://localhost:3000")
+        credential["response"]["signature"] = credential["response"]["signature"][:-4] + "AAAA"
+        assert error_of(answer, cognito, client_id, "+919813000001", challenge, credential)["Message"] == \
+            "Incorrect username or password."
+    assert error_of(passkey_challenge, cognito, client_id, "+919813000001")["Message"] == "Password attempts exceeded"

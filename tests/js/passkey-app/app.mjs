@@ -41,6 +41,7 @@ async function showPasskeys() {
     const item = document.createElement("li");
     item.dataset.credentialId = credential.credentialId;
     item.dataset.relyingPartyId = credential.relyingPartyId;
+    item.dataset.createdAt = String(credential.createdAt?.getTime()); // ms since the epoch, from CreatedAt (seconds)
     item.textContent = `${credential.friendlyCredentialName} (${credential.relyingPartyId}, `
       + `${credential.authenticatorAttachment}, ${(credential.authenticatorTransports || []).join(" ")})`;
     return item;
