@@ -20,6 +20,7 @@ from emulator.operations.resource_servers import custom_scopes
 from emulator.operations.user_pool_clients import STANDARD_SCOPES, validity_seconds
 from emulator.operations.users import username_key
 from emulator.services import Services
+from emulator.services.tokens import InvalidToken
 
 CODE_SECONDS = 300  # an authorization code is good for 5 minutes, once
 CODE_PREFIX = "oauth-code:"  # codes share the sign-in sessions' table, under a prefix no Session has
@@ -185,7 +186,7 @@ def user_info(services: Services, access_token: str) -> dict:
     them). A token without `openid` is refused."""
     try:
         claims = services.tokens.verify(access_token, "access")
-    except Exception:  # any token the keys do not vouch for
+    except InvalidToken:
         raise errors.OAuthError("invalid_token", 401) from None
     if claims.get("token_use") != "access" or not isinstance(claims.get("exp"), (int, float)) \
             or claims["exp"] <= services.clock.now() or services.store.origin_revoked(str(claims.get("origin_jti"))):
