@@ -236,6 +236,16 @@ METRICS = {metric.key: metric for metric in [
     Metric("server_cpu_per_flow", "server CPU per flow", "ms", lower_is_better=True, detail_of="password_sequential"),
     Metric("server_cpu_per_call", "server CPU per ListUserPools call", "ms", lower_is_better=True,
            detail_of="password_sequential"),
+    Metric("call_http_server", "a ListUserPools call: the HTTP server (waitress)", "ms CPU", lower_is_better=True,
+           detail_of="server_cpu_per_call"),
+    Metric("call_middleware", "a ListUserPools call: the WSGI middleware (routing, CORS, log, JSON)", "ms CPU",
+           lower_is_better=True, detail_of="server_cpu_per_call"),
+    Metric("call_protocol", "a ListUserPools call: validation against the model", "ms CPU", lower_is_better=True,
+           detail_of="server_cpu_per_call"),
+    Metric("call_operation", "a ListUserPools call: the operation and the store", "ms CPU", lower_is_better=True,
+           detail_of="server_cpu_per_call"),
+    Metric("bare_waitress_call", "the same call to a WSGI app that answers fixed bytes, on waitress", "ms CPU",
+           lower_is_better=True, detail_of="server_cpu_per_call"),
     Metric("password_threads", f"password flow, {THREADS} threads", "flows/s", lower_is_better=False),
     Metric("otp_flow", "OTP flow", "flows/s", lower_is_better=False),
     Metric("otp_floor", "OTP floor", "flows/s", lower_is_better=False),
@@ -442,6 +452,92 @@ def in_process_rates(count: int, rounds: int) -> dict:
                         mocked.flow(cognito)
                     rates.setdefault("moto mock_aws", []).append(flows_per_second(lambda c: mocked.flow(cognito), count))
     return rates
+
+
+BARE_SERVER = """
+import sys
+from emulator.server import Server
+def app(environ, start_response):
+    environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+    answer = b'{"UserPools":[]}'
+    start_response("200 OK", [("Content-Type", "application/x-amz-json-1.1"), ("Content-Length", str(len(answer)))])
+    return [answer]
+Server(app, "127.0.0.1", int(sys.argv[1])).serve_forever()
+"""
+
+
+def measure_call_layers(measured: Measurements, sizes: Sizes) -> None:
+    """Where one plain call's server CPU goes (issue 22): the same ListUserPools request through each layer in this
+    process, CPU per call (process time, one thread): the WSGI app (middleware, protocol, operation), the
+    dispatcher (validation, operation), the operation alone; the HTTP server is the over-HTTP cost measured on the
+    running server less the WSGI app's. Beside it, waitress serving a bare WSGI app, in a process of its own."""
+    import io
+
+    from emulator.embedded import EmbeddedEmulator
+    from emulator.protocol.dispatch import EXTENSION
+    from emulator.protocol.validation import validate_input
+    from emulator.protocol.model import operation_model
+
+    print("call layers", file=sys.stderr)
+    body = b'{"MaxResults": 1}'
+    count = sizes.flows * 5
+    with EmbeddedEmulator() as running:
+        app = running.app
+        dispatcher = app.extensions[EXTENSION]
+        operation = dispatcher.operations["ListUserPools"]
+        environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/", "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "9229",
+                   "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.url_scheme": "http", "CONTENT_LENGTH": str(len(body)),
+                   "CONTENT_TYPE": "application/x-amz-json-1.1",
+                   "HTTP_X_AMZ_TARGET": "AWSCognitoIdentityProviderService.ListUserPools", "wsgi.errors": sys.stderr}
+
+        def through_app():
+            chunks = app.wsgi_app({**environ, "wsgi.input": io.BytesIO(body)}, lambda status, headers: None)
+            b"".join(chunks)
+
+        def per_call(function) -> float:
+            for _ in range(50):
+                function()
+            started = time.process_time()
+            for _ in range(count):
+                function()
+            return 1000 * (time.process_time() - started) / count
+
+        for _ in range(sizes.rounds):
+            whole = per_call(through_app)
+            dispatched = per_call(lambda: dispatcher.call("ListUserPools", {"MaxResults": 1}))
+            shape = operation_model("ListUserPools").input_shape
+            validated = per_call(lambda: validate_input(shape, {"MaxResults": 1}))
+            alone = per_call(lambda: operation(dispatcher.services, {"MaxResults": 1}))
+            measured.record("call_middleware", "emulator", whole - dispatched)
+            measured.record("call_protocol", "emulator", validated)
+            measured.record("call_operation", "emulator", alone)
+            measured.record("call_http_server", "emulator", max(0.0, statistics.median(
+                measured.values.get("server_cpu_per_call", {}).get("emulator", [whole])) - whole))
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-c", BARE_SERVER, str(port)], cwd=ROOT)
+    try:
+        session = requests.Session()
+        url = f"http://127.0.0.1:{port}/"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                session.post(url, data=body, timeout=5)
+                break
+            except requests.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        headers = {"X-Amz-Target": "AWSCognitoIdentityProviderService.ListUserPools",
+                   "Content-Type": "application/x-amz-json-1.1"}
+        for _ in range(sizes.rounds):
+            before = sum(psutil.Process(process.pid).cpu_times()[:2])
+            for _ in range(count):
+                session.post(url, data=body, headers=headers, timeout=5)
+            measured.record("bare_waitress_call", "emulator",
+                            1000 * (sum(psutil.Process(process.pid).cpu_times()[:2]) - before) / count)
+    finally:
+        process.kill()
+        process.wait()
 
 
 def measure_triggers(measured: Measurements, sizes: Sizes) -> None:
@@ -671,6 +767,7 @@ def main(argv=None) -> int:
     measure_growth(measured, sizes)
     measure_memory(measured, kinds, sizes)
     measure_in_process(measured, sizes)
+    measure_call_layers(measured, sizes)
     measure_triggers(measured, sizes)
     profile = profile_password_flow(sizes.flows)
 

@@ -12,27 +12,31 @@ registration is under way `WebAuthnRegistration`: {challenge, client_id, expires
 
 from __future__ import annotations
 
+import base64
 import json
 from urllib.parse import urlsplit
-
-from webauthn import (generate_authentication_options, generate_registration_options, options_to_json,
-                      verify_authentication_response, verify_registration_response)
-from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
-from webauthn.helpers.exceptions import InvalidAuthenticationResponse, InvalidRegistrationResponse
-from webauthn.helpers.structs import (AuthenticatorSelectionCriteria, AuthenticatorTransport,
-                                      PublicKeyCredentialDescriptor, ResidentKeyRequirement,
-                                      UserVerificationRequirement)
 
 from emulator import errors
 from emulator.operations import pagination, token_issue
 from emulator.operations.registry import operation
 from emulator.services import Services
 
+# py_webauthn (and the pyOpenSSL it brings) is imported where a passkey is handled, not at start: a tenth of a
+# second and 15 MB that most runs never use.
+
 CREDENTIALS = "WebAuthnCredentials"
 REGISTRATION = "WebAuthnRegistration"
 CHALLENGE_SECONDS = 300  # how long a registration's challenge waits (Cognito's is undocumented)
 MAX_CREDENTIALS = 20  # per user (Cognito's limit is undocumented; its list pages hold 20)
 TIMEOUT_MS = 180000
+
+
+def base64url_to_bytes(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def bytes_to_base64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
 
 
 def webauthn_configuration(pool: dict) -> dict:
@@ -99,6 +103,10 @@ def _signed_in_user(services: Services, access_token: str) -> tuple[dict, dict, 
 
 @operation("StartWebAuthnRegistration")
 def start_registration(services: Services, request: dict) -> dict:
+    from webauthn import generate_registration_options, options_to_json
+    from webauthn.helpers.structs import (AuthenticatorSelectionCriteria, ResidentKeyRequirement,
+                                          UserVerificationRequirement)
+
     pool, user, claims = _signed_in_user(services, request["AccessToken"])
     rp_id = relying_party_id(pool)
     credentials = user.get(CREDENTIALS) or []
@@ -118,7 +126,9 @@ def start_registration(services: Services, request: dict) -> dict:
     return {"CredentialCreationOptions": json.loads(options_to_json(options))}
 
 
-def _descriptor(credential: dict) -> PublicKeyCredentialDescriptor:
+def _descriptor(credential: dict):
+    from webauthn.helpers.structs import AuthenticatorTransport, PublicKeyCredentialDescriptor
+
     transports = []
     for name in credential.get("AuthenticatorTransports") or []:
         try:
@@ -130,6 +140,9 @@ def _descriptor(credential: dict) -> PublicKeyCredentialDescriptor:
 
 @operation("CompleteWebAuthnRegistration")
 def complete_registration(services: Services, request: dict) -> dict:
+    from webauthn import verify_registration_response
+    from webauthn.helpers.exceptions import InvalidRegistrationResponse
+
     pool, user, claims = _signed_in_user(services, request["AccessToken"])
     pending = user.pop(REGISTRATION, None)
     if pending is None or pending["expires_at"] <= services.clock.now():
@@ -217,6 +230,9 @@ def delete(services: Services, pool: dict, user: dict, credential_id: str) -> No
 
 def request_options(pool: dict, user: dict) -> tuple[str, str]:
     """(CREDENTIAL_REQUEST_OPTIONS as the JSON string Cognito sends, its challenge)."""
+    from webauthn import generate_authentication_options, options_to_json
+    from webauthn.helpers.structs import UserVerificationRequirement
+
     options = generate_authentication_options(
         rp_id=relying_party_id(pool), timeout=TIMEOUT_MS,
         allow_credentials=[_descriptor(credential) for credential in user.get(CREDENTIALS) or []],
@@ -232,6 +248,9 @@ def verify_assertion(services: Services, pool: dict, user: dict, credential_json
     """Check a sign-in's CREDENTIAL against the user's passkey: the challenge of this sign-in, the origin, the RP ID,
     the signature, a rising sign count, user verification as configured. Returns the user with the passkey's count
     and last use updated (stored); raises AssertionRefused or a Cognito error."""
+    from webauthn import verify_authentication_response
+    from webauthn.helpers.exceptions import InvalidAuthenticationResponse
+
     credential = _credential_object(credential_json)
     credential_id = str(credential.get("id") or "")
     stored = next((c for c in user.get(CREDENTIALS) or [] if c["CredentialId"] == credential_id), None)
