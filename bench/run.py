@@ -249,6 +249,15 @@ METRICS = {metric.key: metric for metric in [
     Metric("password_threads", f"password flow, {THREADS} threads", "flows/s", lower_is_better=False),
     Metric("otp_flow", "OTP flow", "flows/s", lower_is_better=False),
     Metric("otp_floor", "OTP floor", "flows/s", lower_is_better=False),
+    Metric("sms_otp_flow", "USER_AUTH with SMS_OTP: InitiateAuth → the code → answer", "flows/s",
+           lower_is_better=False),
+    Metric("sms_otp_floor", "its floor (the same round trips + 2 RS256 signatures)", "flows/s", lower_is_better=False,
+           detail_of="sms_otp_flow"),
+    Metric("totp_flow", "password + TOTP MFA sign-in", "flows/s", lower_is_better=False),
+    Metric("totp_floor", "its floor", "flows/s", lower_is_better=False, detail_of="totp_flow"),
+    Metric("m2m_flow", "client-credentials token (POST /oauth2/token)", "flows/s", lower_is_better=False),
+    Metric("m2m_floor", "its floor (one round trip + 1 RS256 signature)", "flows/s", lower_is_better=False,
+           detail_of="m2m_flow"),
     Metric("signup_small", "SignUp latency, 100 users", "ms", lower_is_better=True),
     Metric("otp_small", "OTP sign-in latency, 100 users", "ms", lower_is_better=True),
     Metric("signup_big", "SignUp latency, {big} users", "ms", lower_is_better=True),
@@ -321,6 +330,7 @@ def measure_servers(measured: Measurements, kinds: list[str], sizes: Sizes) -> N
                 measure_password_flow(measured, server, sizes.flows)
                 if kind == "emulator":
                     measure_otp_flow(measured, server, sizes.flows)
+                    measure_newer_flows(measured, server, sizes.flows)
             finally:
                 server.stop()
 
@@ -344,6 +354,96 @@ def measure_password_flow(measured: Measurements, server: Server, flows: int) ->
     measured.record("server_cpu_per_call", server.kind, 1000 * (server.cpu_seconds() - server_cpu) / flows)
     measured.record("password_threads", server.kind,
                     flows_per_second(lambda c: pool.flow(c), flows, THREADS, lambda: client(server.url)))
+
+
+def measure_newer_flows(measured: Measurements, server: Server, flows: int) -> None:
+    """The flows added since the first benchmark, each beside its floor: the same number of round trips answered
+    by the server's cheapest endpoints, plus the RS256 signatures the flow must make."""
+    cognito, http = client(server.url), requests.Session()
+
+    def floor(calls: int, reads: int, signatures: int):
+        def run(_client=None):
+            for _ in range(calls):
+                cognito.list_user_pools(MaxResults=1)
+            for _ in range(reads):
+                http.get(f"{server.url}/_emulator/health")
+            if signatures == 2:
+                SIGNER.sign_pair(SIGNING_CLAIMS)
+            elif signatures == 1:
+                SIGNER.sign(SIGNING_CLAIMS)
+        return run
+
+    # USER_AUTH with SMS_OTP on the seeded otp-native pool.
+    native_pool, native_client = "us-east-1_otpNative1", "otpnativewebclient00000001"
+    phones = [f"+9195{index:08d}" for index in range(flows + 10)]
+    http.post(f"{server.url}/_emulator/pools/{native_pool}/users",
+              json={"users": [{"username": p, "attributes": {"phone_number_verified": "true"}} for p in phones]}
+              ).raise_for_status()
+    numbers = iter(phones)
+
+    def sms_otp(_client=None):
+        phone = next(numbers)
+        challenge = cognito.initiate_auth(ClientId=native_client, AuthFlow="USER_AUTH",
+                                          AuthParameters={"USERNAME": phone, "PREFERRED_CHALLENGE": "SMS_OTP"})
+        code = http.get(f"{server.url}/_emulator/sms", params={"phone_number": phone, "latest": 1}
+                        ).json()["messages"][0]["code"]
+        cognito.respond_to_auth_challenge(ClientId=native_client, ChallengeName="SMS_OTP", Session=challenge["Session"],
+                                          ChallengeResponses={"USERNAME": phone, "SMS_OTP_CODE": code})
+
+    for _ in range(5):
+        sms_otp()
+    measured.record("sms_otp_flow", "emulator", flows_per_second(sms_otp, flows))
+    measured.record("sms_otp_floor", "emulator", flows_per_second(floor(2, 1, 2), flows))
+
+    # A password sign-in with an authenticator app's code, one user per sign-in (a code is accepted once).
+    import pyotp
+    pool_id = cognito.create_user_pool(PoolName="bench-totp")["UserPool"]["Id"]
+    cognito.set_user_pool_mfa_config(UserPoolId=pool_id, MfaConfiguration="ON",
+                                     SoftwareTokenMfaConfiguration={"Enabled": True})
+    client_id = cognito.create_user_pool_client(UserPoolId=pool_id, ClientName="bench", ExplicitAuthFlows=[
+        "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
+    now = http.get(f"{server.url}/_emulator/clock").json()["now"]
+    users = []
+    for index in range(flows + 5):
+        name = f"totp-{index}"
+        cognito.admin_create_user(UserPoolId=pool_id, Username=name, MessageAction="SUPPRESS")
+        cognito.admin_set_user_password(UserPoolId=pool_id, Username=name, Password=PASSWORD, Permanent=True)
+        setup = cognito.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
+                                      AuthParameters={"USERNAME": name, "PASSWORD": PASSWORD})
+        secret = cognito.associate_software_token(Session=setup["Session"])
+        cognito.verify_software_token(Session=secret["Session"], UserCode=pyotp.TOTP(secret["SecretCode"]).at(int(now)))
+        users.append((name, pyotp.TOTP(secret["SecretCode"]).at(int(now) + 30)))  # the next step's code
+    http.post(f"{server.url}/_emulator/clock", json={"seconds": 30}).raise_for_status()
+    remaining = iter(users)
+
+    def totp(_client=None):
+        name, code = next(remaining)
+        challenge = cognito.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
+                                          AuthParameters={"USERNAME": name, "PASSWORD": PASSWORD})
+        cognito.respond_to_auth_challenge(ClientId=client_id, ChallengeName="SOFTWARE_TOKEN_MFA",
+                                          Session=challenge["Session"],
+                                          ChallengeResponses={"USERNAME": name, "SOFTWARE_TOKEN_MFA_CODE": code})
+
+    for _ in range(5):
+        totp()
+    measured.record("totp_flow", "emulator", flows_per_second(totp, flows))
+    measured.record("totp_floor", "emulator", flows_per_second(floor(2, 0, 2), flows))
+
+    # A client-credentials token for a resource server's scope.
+    cognito.create_resource_server(UserPoolId=pool_id, Identifier="https://api.bench", Name="api",
+                                   Scopes=[{"ScopeName": "read", "ScopeDescription": "read"}])
+    machine = cognito.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="m2m", GenerateSecret=True, AllowedOAuthFlowsUserPoolClient=True,
+        AllowedOAuthFlows=["client_credentials"], AllowedOAuthScopes=["https://api.bench/read"])["UserPoolClient"]
+
+    def m2m(_client=None):
+        http.post(f"{server.url}/oauth2/token", data={"grant_type": "client_credentials"},
+                  auth=(machine["ClientId"], machine["ClientSecret"])).raise_for_status()
+
+    for _ in range(5):
+        m2m()
+    measured.record("m2m_flow", "emulator", flows_per_second(m2m, flows))
+    measured.record("m2m_floor", "emulator", flows_per_second(floor(0, 1, 1), flows))
 
 
 def measure_otp_flow(measured: Measurements, server: Server, flows: int) -> None:
@@ -712,6 +812,10 @@ def ratios(by_key: dict, big: int) -> dict:
                     "of which its 3 round trips, at its cost of a ListUserPools call (ms)",
                     3 * median("server_cpu_per_call"), key)
     add("otp_vs_floor", "OTP flow time vs floor (target <= 1.5)", median("otp_floor") / median("otp_flow"))
+    for key, label in (("sms_otp", "USER_AUTH SMS_OTP"), ("totp", "TOTP MFA sign-in"), ("m2m", "client credentials")):
+        if median(f"{key}_flow"):
+            add(f"{key}_vs_floor", f"{label} time vs its floor (target <= 1.5)",
+                median(f"{key}_floor") / median(f"{key}_flow"))
     add("signup_growth", f"SignUp latency {big} vs 100 users (target <= 1.2)",
         median("signup_big") / median("signup_small"))
     add("otp_growth", f"OTP sign-in latency {big} vs 100 users (target <= 1.2)", median("otp_big") / median("otp_small"))
