@@ -782,3 +782,32 @@ def test_the_local_ca_can_vouch_only_for_this_machine(tmp_path):
     assert constraints.critical
     assert [str(name.value) for name in constraints.value.permitted_subtrees] == ["localhost", "127.0.0.0/8",
                                                                                  "::1/128"]
+
+
+def test_the_command_line_starts_the_https_listener_and_says_how_to_trust_it(tmp_path):
+    import queue
+    import subprocess
+    import sys
+    import threading
+
+    from tests.conftest import ROOT, free_port
+
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "emulator", "--port", str(port), "--tls-port", "0", "--data",
+                                str(tmp_path / "data"), "--log-level", "WARNING"], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    lines = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
+    try:
+        banner = []
+        while not any(line.startswith("export AWS_ENDPOINT_URL") for line in banner):
+            banner.append(lines.get(timeout=30))
+        https = re.search(r"and (https://localhost:\d+)", banner[0]).group(1)
+        ca = str(tmp_path / "data" / "tls" / "ca.pem")
+        assert any(f"export NODE_EXTRA_CA_CERTS={ca} REQUESTS_CA_BUNDLE={ca}" in line for line in banner)
+        session = requests.Session()
+        session.trust_env = False
+        assert session.get(f"{https}/_emulator/health", verify=ca, timeout=10).json()["status"] == "ok"
+    finally:
+        process.terminate()
+        process.wait(15)
