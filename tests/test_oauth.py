@@ -811,3 +811,11 @@ def test_the_command_line_starts_the_https_listener_and_says_how_to_trust_it(tmp
     finally:
         process.terminate()
         process.wait(15)
+
+
+def test_an_access_token_without_the_admin_scope_cannot_call_the_users_own_operations(live, user):
+    _, _, narrow, _ = code_flow(live, user, scope="openid email")
+    error = error_of(live.client().get_user, AccessToken=narrow["access_token"])
+    assert (error["Code"], error["Message"]) == ("NotAuthorizedException", "Access Token does not have required scopes")
+    _, _, wide, _ = code_flow(live, user, scope="openid aws.cognito.signin.user.admin")
+    assert live.client().get_user(AccessToken=wide["access_token"])["UserAttributes"]
