@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
-import socket
+import queue
+import re
 import subprocess
 import sys
+import threading
 import time
 
 import boto3
@@ -58,25 +60,47 @@ def client_for_url(url: str):
                         aws_access_key_id="x", aws_secret_access_key="x")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class EmulatorProcess:
     """The emulator as users run it: `python -m emulator ...` in its own process."""
 
     def __init__(self, *args: str, port: int | None = None):
-        self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        # Without a port asked for, the server binds any free one and says which in its banner: no window in which
+        # another process could take a port chosen here.
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}" if port else None
+        self.printed: list[str] = []  # what wait_ready read of the output, given back by stop()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "emulator", "--port", str(self.port), *args],
+            [sys.executable, "-m", "emulator", "--port", str(port or 0), *args],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )
 
+    def _read_port(self, deadline: float) -> None:
+        """The port from the banner's first line, read from the pipe's file descriptor itself (a buffered read
+        would hold back lines that stop()'s communicate() then never sees)."""
+        chunks: queue.Queue = queue.Queue()
+        descriptor = self.process.stdout.fileno()
+
+        def read_some():
+            chunks.put(os.read(descriptor, 4096))
+
+        seen = b""
+        while not re.search(rb"Cognito emulator listening on [^\n]*\n", seen):
+            threading.Thread(target=read_some, daemon=True).start()
+            try:
+                chunk = chunks.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise TimeoutError("the emulator printed no banner") from None
+            if not chunk:
+                raise RuntimeError(f"emulator exited with {self.process.wait()}: {seen.decode(errors='replace')}")
+            seen += chunk
+        self.printed.append(seen.decode(errors="replace"))
+        self.url = re.search(r"Cognito emulator listening on (http://[^ \n]+)", self.printed[0]).group(1)
+        self.port = int(self.url.rsplit(":", 1)[1])
+
     def wait_ready(self, timeout: float = 20) -> "EmulatorProcess":
         deadline = time.monotonic() + timeout
+        if self.url is None:
+            self._read_port(deadline)
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"emulator exited with {self.process.returncode}: {self.process.stdout.read()}")
@@ -99,7 +123,7 @@ class EmulatorProcess:
         except subprocess.TimeoutExpired:
             self.process.kill()
             output, _ = self.process.communicate()
-        return output
+        return "".join(self.printed) + output
 
 
 @pytest.fixture

@@ -7,9 +7,13 @@ def auto_confirm(event, context):
 
 
 def slow(event, context):
-    """Takes its time, so a test can stop the emulator while a request is in flight."""
+    """Takes its time, so a test can stop the emulator while a request is in flight; with "started", it first
+    creates that file, so the test knows the request is in flight."""
+    import pathlib
     import time
 
+    if event.get("started"):
+        pathlib.Path(event["started"]).touch()
     time.sleep(float(event.get("seconds", 1)))
     return {"slept": event.get("seconds", 1)}
 

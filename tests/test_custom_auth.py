@@ -200,7 +200,7 @@ def test_many_users_sign_in_at_once_each_with_their_own_code(emulator):
     for phone in phones:
         confirmed_user(emulator, setup, phone)
     results, failures = {}, []
-    barrier = threading.Barrier(8)
+    barrier = threading.Barrier(8, timeout=30)
 
     def sign_in(batch):
         cognito = emulator.client()

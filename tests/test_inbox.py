@@ -98,12 +98,8 @@ def test_email_codes_have_an_inbox_too(emulator, cognito):
     cognito.confirm_sign_up(ClientId=client, Username="asha@example.com", ConfirmationCode=mail["code"])
 
 
-def test_inbox_page_renders_text_safely(emulator):
-    emulator.client("sns").publish(PhoneNumber="+919833000006", Message="<script>alert(1)</script> 123456")
-    page = requests.get(emulator.url + "/", timeout=5)
-    assert page.status_code == 200
-    assert "<script>alert(1)</script>" not in page.text  # messages arrive as JSON, rendered with textContent
-    assert "textContent" in page.text and "innerHTML" not in page.text
+# That a message's text is shown as text (never as HTML) is tested where it can fail: in Chromium
+# (tests/test_inbox_browser.py, test_message_text_is_shown_as_text). The page's HTML holds no messages to search.
 
 
 def test_pages_answer_a_favicon_request_quietly(emulator):

@@ -79,7 +79,7 @@ def test_by_arn_and_bad_payload(emulator):
 def test_handlers_see_their_own_environment_only(emulator):
     import os
 
-    barrier = threading.Barrier(2)
+    barrier = threading.Barrier(2, timeout=30)
     seen = {}
 
     def reader(label):

@@ -790,10 +790,9 @@ def test_the_command_line_starts_the_https_listener_and_says_how_to_trust_it(tmp
     import sys
     import threading
 
-    from tests.conftest import ROOT, free_port
+    from tests.conftest import ROOT
 
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "emulator", "--port", str(port), "--tls-port", "0", "--data",
+    process = subprocess.Popen([sys.executable, "-m", "emulator", "--port", "0", "--tls-port", "0", "--data",
                                 str(tmp_path / "data"), "--log-level", "WARNING"], cwd=ROOT, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
     lines = queue.Queue()

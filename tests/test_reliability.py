@@ -122,7 +122,9 @@ def test_every_acknowledged_write_survives_kill_9(spawn, tmp_path):
     workers = [threading.Thread(target=load, args=(worker,)) for worker in range(4)]
     for worker in workers:
         worker.start()
-    time.sleep(1.5)
+    deadline = time.monotonic() + 60
+    while len(acknowledged) < 25 and time.monotonic() < deadline:  # well into the load, by what it has done
+        time.sleep(0.01)
     server.kill()  # SIGKILL in the middle of the load
     stop.set()
     for worker in workers:
@@ -151,13 +153,18 @@ def test_sigterm_lets_requests_in_flight_finish(spawn, tmp_path):
     server = spawn("--data", str(tmp_path / "data"), "--config", str(config)).wait_ready()
     answer = {}
 
+    started = tmp_path / "started"
+
     def slow_call():
-        response = requests.post(f"{server.url}/2015-03-31/functions/slow/invocations", json={"seconds": 1.5}, timeout=30)
+        response = requests.post(f"{server.url}/2015-03-31/functions/slow/invocations", timeout=30,
+                                 json={"seconds": 1.5, "started": str(started)})
         answer["status"], answer["body"] = response.status_code, response.json()
 
     caller = threading.Thread(target=slow_call)
     caller.start()
-    time.sleep(0.4)
+    deadline = time.monotonic() + 30
+    while not started.exists() and time.monotonic() < deadline:  # the request is in flight: the handler runs
+        time.sleep(0.01)
     server.process.send_signal(signal.SIGTERM)
     caller.join(30)
     assert answer == {"status": 200, "body": {"slept": 1.5}}
