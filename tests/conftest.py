@@ -152,3 +152,17 @@ def browser():
         running = launch(playwright)
         yield running
         running.close()
+
+
+MISSING_TOOLS = {"Chromium": ("Chromium", "playwright"), "Node.js": ("node and npm",)}
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say loudly when tests were skipped for a missing tool: a green run without them proves much less."""
+    reasons = [str(report.longrepr[2]) if isinstance(report.longrepr, tuple) else str(report.longrepr)
+               for report in terminalreporter.stats.get("skipped", [])]
+    for tool, markers in MISSING_TOOLS.items():
+        matching = [reason for reason in reasons if any(marker in reason for marker in markers)]
+        if matching:
+            terminalreporter.write_sep("!", f"{len(matching)} tests needing {tool} were SKIPPED "
+                                            f"({matching[0].removeprefix('Skipped: ')})", red=True, bold=True)
