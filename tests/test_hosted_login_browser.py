@@ -9,16 +9,11 @@ the HTTPS listener, Chromium trusts exactly the emulator's server certificate: i
 tests of the same flows are in tests/test_oauth.py; the seeded pool and clients are its CONFIG."""
 
 import base64
-import functools
 import hashlib
-import http.server
 import json
-import os
 import re
 import secrets
 import shutil
-import subprocess
-import threading
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import jwt
@@ -28,7 +23,8 @@ import requests
 from emulator.embedded import EmbeddedEmulator
 from emulator.settings import Settings
 from tests.browser import CHROMIUM, FLAGS
-from tests.test_js_clients import JS, node_clients  # noqa: F401 (the fixture that installs tests/js)
+from tests.browser_apps import bundle, served
+from tests.test_js_clients import node_clients  # noqa: F401 (the fixture that installs tests/js)
 from tests.test_oauth import CALLBACK, CONFIG, PASSWORD, POOL, WEB, make_user, oauth_pool
 
 TIMEOUT = 10000  # ms, for each of Playwright's waits
@@ -239,26 +235,10 @@ def test_sms_mfa_on_the_hosted_page_a_wrong_code_then_the_texted_one(live, page)
 
 # -- Amplify v6 signInWithRedirect over the HTTPS listener -------------------------------------------------------
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002
-        pass
-
-    def end_headers(self):
-        self.send_header("Cache-Control", "no-store")
-        super().end_headers()
-
-
 @pytest.fixture(scope="session")
 def redirect_app_build(node_clients, tmp_path_factory):  # noqa: F811
     """tests/js/hosted-redirect bundled with esbuild into a temporary folder: the folder."""
-    out = tmp_path_factory.mktemp("hosted-redirect")
-    esbuild = os.path.join(JS, "node_modules", ".bin", "esbuild")
-    result = subprocess.run([esbuild, "hosted-redirect/app.mjs", "--bundle", "--minify", "--format=esm",
-                             f"--outdir={out}", "--log-level=warning"],
-                            cwd=JS, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    shutil.copy(os.path.join(JS, "hosted-redirect", "index.html"), out)
-    return out
+    return bundle("hosted-redirect", str(tmp_path_factory.mktemp("hosted-redirect")))
 
 
 @pytest.fixture
@@ -267,12 +247,8 @@ def redirect_app(redirect_app_build, tmp_path):
     written there): (app URL, folder)."""
     folder = tmp_path / "app"
     shutil.copytree(redirect_app_build, folder)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://localhost:{server.server_address[1]}/", folder
-    server.shutdown()
-    server.server_close()
+    with served(folder) as port:
+        yield f"http://localhost:{port}/", folder
 
 
 @pytest.fixture

@@ -11,20 +11,16 @@ tests with a software authenticator there cover what a browser cannot be made to
 other origins and RP IDs, a falling sign count)."""
 
 import base64
-import functools
-import http.server
 import json
-import os
 import shutil
-import subprocess
-import threading
 import time
 
 import pytest
 
 from tests.conftest import error_of
 from tests.inbox import messages
-from tests.test_js_clients import JS, node_clients  # noqa: F401 (the fixture that installs tests/js)
+from tests.browser_apps import bundle, served
+from tests.test_js_clients import node_clients  # noqa: F401 (the fixture that installs tests/js)
 from tests.test_passkeys import PASSWORD, pool  # noqa: F401 (the pool fixture: passkeys for RP ID localhost)
 
 TIMEOUT = 10000  # ms, for each of Playwright's waits
@@ -38,23 +34,7 @@ RP_MISMATCH = "RelyingPartyMismatch: Relying party does not match current domain
 @pytest.fixture(scope="session")
 def passkey_app_build(node_clients, tmp_path_factory):  # noqa: F811
     """tests/js/passkey-app bundled with esbuild into a temporary folder: the folder."""
-    out = tmp_path_factory.mktemp("passkey-app")
-    esbuild = os.path.join(JS, "node_modules", ".bin", "esbuild")
-    result = subprocess.run([esbuild, "passkey-app/app.mjs", "--bundle", "--minify", "--format=esm",
-                             f"--outdir={out}", "--log-level=warning"],
-                            cwd=JS, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    shutil.copy(os.path.join(JS, "passkey-app", "index.html"), out)
-    return out
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002
-        pass
-
-    def end_headers(self):
-        self.send_header("Cache-Control", "no-store")
-        super().end_headers()
+    return bundle("passkey-app", str(tmp_path_factory.mktemp("passkey-app")))
 
 
 @pytest.fixture
@@ -66,12 +46,8 @@ def app_port(passkey_app_build, tmp_path, emulator, pool):  # noqa: F811
     pool_id, client_id = pool
     (folder / "config.json").write_text(json.dumps({
         "userPoolId": pool_id, "userPoolClientId": client_id, "userPoolEndpoint": emulator.url}))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_address[1]
-    server.shutdown()
-    server.server_close()
+    with served(folder) as port:
+        yield port
 
 
 class Tab:
