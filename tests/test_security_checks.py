@@ -135,3 +135,22 @@ def test_a_dashboard_post_from_another_site_is_refused(emulator, cognito):
     assert cognito.admin_get_user(UserPoolId=POOL, Username=name)["Enabled"] is True
     own = requests.post(url, headers={"Origin": emulator.url}, allow_redirects=False, timeout=10)
     assert own.status_code == 303 and cognito.admin_get_user(UserPoolId=POOL, Username=name)["Enabled"] is False
+
+
+# -- what the fuzzer of issue 23 found --------------------------------------------------------------------------
+
+def test_a_schema_attribute_without_a_name_is_refused_not_a_500(cognito):
+    error = error_of(cognito.create_user_pool, PoolName="nameless", Schema=[{"AttributeDataType": "String"}])
+    assert (error["Code"], error["Status"]) == ("InvalidParameterException", 400)
+
+
+def test_a_deleted_users_token_gets_an_error_its_operation_models(cognito):
+    client_id, _ = app_client(cognito)
+    name = user(cognito)
+    token = cognito.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={
+        "USERNAME": name, "PASSWORD": PASSWORD})["AuthenticationResult"]["AccessToken"]
+    cognito.admin_delete_user(UserPoolId=POOL, Username=name)
+    assert error_of(cognito.get_user, AccessToken=token)["Code"] == "UserNotFoundException"  # GetUser models it
+    for call in (cognito.global_sign_out, cognito.associate_software_token, cognito.list_web_authn_credentials):
+        error = error_of(call, AccessToken=token)
+        assert (error["Code"], error["Message"]) == ("NotAuthorizedException", "Access Token has been revoked")

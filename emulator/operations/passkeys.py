@@ -95,7 +95,7 @@ def _credential_object(value) -> dict:
 
 
 def _signed_in_user(services: Services, access_token: str) -> tuple[dict, dict, dict]:
-    pool, user, claims = token_issue.user_of_access_token(services, access_token)
+    pool, user, claims = token_issue.user_of_access_token(services, access_token, user_gone=True)
     if not enabled(pool):
         raise errors.WebAuthnNotEnabledException("Passkeys are not enabled for this user pool.")
     return pool, user, claims
@@ -198,7 +198,7 @@ def _registration_error(message: str) -> errors.CognitoError:
 
 @operation("ListWebAuthnCredentials")
 def list_credentials(services: Services, request: dict) -> dict:
-    _, user, _ = token_issue.user_of_access_token(services, request["AccessToken"])
+    _, user, _ = token_issue.user_of_access_token(services, request["AccessToken"], user_gone=True)
     credentials = user.get(CREDENTIALS) or []
     start = pagination.decode("passkeys", request.get("NextToken"))
     limit = request.get("MaxResults") or MAX_CREDENTIALS
@@ -212,7 +212,7 @@ def list_credentials(services: Services, request: dict) -> dict:
 
 @operation("DeleteWebAuthnCredential")
 def delete_credential(services: Services, request: dict) -> dict:
-    pool, user, _ = token_issue.user_of_access_token(services, request["AccessToken"])
+    pool, user, _ = token_issue.user_of_access_token(services, request["AccessToken"], user_gone=True)
     delete(services, pool, user, request["CredentialId"])
     return {}
 

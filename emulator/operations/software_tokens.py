@@ -58,7 +58,7 @@ def associate_software_token(services: Services, request: dict) -> dict:
     access_token, session_token = _one_of(request)
     secret = totp.new_secret()
     if access_token:
-        pool, user, _ = token_issue.user_of_access_token(services, access_token)
+        pool, user, _ = token_issue.user_of_access_token(services, access_token, user_gone=True)
         _require_pool_allows(pool)
         user[PENDING] = secret
         services.store.replace_user(pool["Id"], user)

@@ -153,9 +153,11 @@ def use_refresh_token(services: Services, pool: dict, client: dict, token: str) 
     return record, user
 
 
-def user_of_access_token(services: Services, token: str) -> tuple[dict, dict, dict]:
+def user_of_access_token(services: Services, token: str, user_gone: bool = False) -> tuple[dict, dict, dict]:
     """(pool, user, claims) for a valid access token: signature, expiry on the emulator clock,
-    revocation and scope all checked."""
+    revocation and scope all checked. A token whose user is gone (deleted, or made again) is UserNotFoundException,
+    or, for the operations whose model does not list that error (`user_gone`), NotAuthorizedException as for a
+    revoked token (docs/cognito-behaviour.md §8.13)."""
     try:
         claims = services.tokens.verify(token, "access")
     except InvalidToken:
@@ -172,6 +174,8 @@ def user_of_access_token(services: Services, token: str) -> tuple[dict, dict, di
     user = services.store.get_user(pool["Id"], username_key(pool, claims.get("username", ""))) if pool else None
     if user is None or user["Attributes"]["sub"] != claims.get("sub"):
         # The sub too: a user deleted and made again under the same name is someone else.
+        if user_gone:
+            raise errors.NotAuthorizedException("Access Token has been revoked")
         raise errors.UserNotFoundException("User does not exist.")
     if not user["Enabled"]:
         raise errors.NotAuthorizedException("User is disabled.")

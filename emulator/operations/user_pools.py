@@ -169,7 +169,10 @@ def _schema(requested: list[dict] | None) -> list[dict]:
     schema = copy.deepcopy(STANDARD_ATTRIBUTES)
     by_name = {attribute["Name"]: attribute for attribute in schema}
     for attribute in requested or []:
-        name = attribute["Name"]
+        name = attribute.get("Name")
+        if not name:  # the model does not require it; Cognito cannot make an attribute without one
+            # Wording undocumented (found by the fuzzer of issue 23).
+            raise errors.InvalidParameterException("Invalid schema: an attribute has no Name.")
         if name in STANDARD_NAMES:
             # Standard attributes can be made required (or immutable) at creation.
             for key in ("Required", "Mutable", "StringAttributeConstraints", "NumberAttributeConstraints"):

@@ -25,7 +25,7 @@ def get_user(services: Services, request: dict) -> dict:
 @operation("GlobalSignOut")
 def global_sign_out(services: Services, request: dict) -> dict:
     """Revokes every refresh token of the user, and with them every access and ID token they issued."""
-    pool, user, _ = token_issue.user_of_access_token(services, request["AccessToken"])
+    pool, user, _ = token_issue.user_of_access_token(services, request["AccessToken"], user_gone=True)
     services.store.revoke_user_tokens(pool["Id"], user["Username"])
     return {}
 
