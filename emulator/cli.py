@@ -10,7 +10,7 @@ import secrets
 import signal
 import sys
 
-from emulator import seed, tls
+from emulator import seed
 from emulator.app import create_app, services_of
 from emulator.server import Server, TlsServer
 from emulator.services.store import DataDirectoryError
@@ -70,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
         app = create_app(settings, seed_config={} if args.no_seed else None)
         server = Server(app, settings.host, settings.port)
         if settings.tls_port is not None:
+            from emulator import tls  # cryptography's X.509 code is a tenth of the start: loaded when needed
+
             tls_files = tls.certificates(tls.default_directory(settings.data))
             tls_server = TlsServer(app, settings.host, settings.tls_port, tls_files.certificate, tls_files.key)
     except (seed.SeedError, DataDirectoryError) as error:
@@ -120,6 +122,8 @@ def banner(app, settings: Settings, ca: str | None = None) -> str:
              (f" and {settings.tls_url}" if settings.tls_url else ""),
              f"  data: {settings.data}"]
     if ca:
+        from emulator import tls
+
         lines += tls.trust_lines(ca)
     for seeded in app.extensions["cognito_emulator_seeded"]:
         lines.append(f"  user pool {seeded.pool['Name']}: {seeded.pool['Id']}")

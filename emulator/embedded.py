@@ -21,7 +21,6 @@ from botocore.awsrequest import AWSResponse
 
 from emulator.app import create_app, reset, services_of
 from emulator.services import Services
-from emulator import tls
 from emulator.server import Server, TlsServer
 from emulator.settings import Settings
 
@@ -40,6 +39,8 @@ class EmbeddedEmulator:
         self.tls_server = None
         self.tls_files = None
         if settings.tls_port is not None:
+            from emulator import tls  # loaded when needed: cryptography's X.509 code is slow to import
+
             self.tls_files = tls.certificates(settings.tls_dir or tls.default_directory(settings.data))
             self.tls_server = TlsServer(self.app, settings.host, settings.tls_port, self.tls_files.certificate,
                                         self.tls_files.key).start()

@@ -204,6 +204,7 @@ class AttributeTaken(StoreError):
 
 
 KEPT_INVOCATIONS = 10_000
+SESSION_SWEEP_SECONDS = 60
 
 # User attributes kept in columns of their own, for look-ups and filters.
 USER_COLUMNS = ("phone_number", "email", "preferred_username")
@@ -214,6 +215,7 @@ class Store:
         """`database` is a file path or ":memory:"."""
         self.database = database
         self._lock = threading.RLock()
+        self._sessions_swept_at = float("-inf")
         self._db = sqlite3.connect(database, check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row
         if database != ":memory:":
@@ -661,8 +663,13 @@ class Store:
                 "expires_at": row["expires_at"], **json.loads(row["data"])}
 
     def delete_expired_auth_sessions(self, now: float) -> None:
+        """Forget expired sessions, at most once a clock minute: a session's expiry is checked when it is taken,
+        so this only keeps the table small, and sweeping on every sign-in step was a transaction each."""
+        if 0 <= now - self._sessions_swept_at < SESSION_SWEEP_SECONDS:
+            return
         with self._transaction() as db:
             db.execute("DELETE FROM auth_sessions WHERE expires_at < ?", (now,))
+        self._sessions_swept_at = now
 
     # -- resource servers and domains (the OAuth 2.0 configuration of a pool) -----------------
 
