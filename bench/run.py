@@ -33,7 +33,7 @@ ROOT = os.path.dirname(HERE)
 PASSWORD = "Passw0rd-Bench!"
 FILL_SECONDS = 60  # the most a server gets to take in users for the memory measurement
 THREADS = 8  # client threads in the concurrent password flow
-CONFIG = botocore.config.Config(retries={"max_attempts": 1}, max_pool_connections=16)
+CONFIG = botocore.config.Config(retries={"total_max_attempts": 1}, max_pool_connections=16)  # no retry
 
 
 def free_port() -> int:

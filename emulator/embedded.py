@@ -67,7 +67,9 @@ class EmbeddedEmulator:
             service,
             endpoint_url=self.url,
             region_name=self.settings.region,
-            config=botocore.config.Config(retries={"max_attempts": 1, "mode": "standard"}, **config),
+            # total_max_attempts counts the first try: no retry (botocore's max_attempts of 1 would be one retry,
+            # and a retried LimitExceededException would count twice against the per-user limits).
+            config=botocore.config.Config(retries={"total_max_attempts": 1, "mode": "standard"}, **config),
             **DUMMY_CREDENTIALS,
         )
         if direct:

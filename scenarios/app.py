@@ -50,7 +50,7 @@ class Emulator:
     def client(self, service: str):
         return boto3.client(service, endpoint_url=self.endpoint, region_name=self.region,
                             aws_access_key_id="scenario", aws_secret_access_key="scenario",
-                            config=botocore.config.Config(retries={"max_attempts": 1}))
+                            config=botocore.config.Config(retries={"total_max_attempts": 1}))  # no retry
 
     def seeded_pool(self, name: str) -> tuple[str, str]:
         """(pool id, its first client's id) of the seeded pool called `name`."""

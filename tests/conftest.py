@@ -158,7 +158,13 @@ MISSING_TOOLS = {"Chromium": ("Chromium", "playwright"), "Node.js": ("node and n
 
 
 def pytest_terminal_summary(terminalreporter):
-    """Say loudly when tests were skipped for a missing tool: a green run without them proves much less."""
+    """Say loudly when tests were skipped for a missing tool: a green run without them proves much less. Then the
+    fuzzer's reach, per operation, when tests/test_fuzz_reach.py ran."""
+    _missing_tools_summary(terminalreporter)
+    _fuzz_reach_summary(terminalreporter)
+
+
+def _missing_tools_summary(terminalreporter):
     reasons = [str(report.longrepr[2]) if isinstance(report.longrepr, tuple) else str(report.longrepr)
                for report in terminalreporter.stats.get("skipped", [])]
     for tool, markers in MISSING_TOOLS.items():
@@ -166,3 +172,32 @@ def pytest_terminal_summary(terminalreporter):
         if matching:
             terminalreporter.write_sep("!", f"{len(matching)} tests needing {tool} were SKIPPED "
                                             f"({matching[0].removeprefix('Skipped: ')})", red=True, bold=True)
+
+
+def _fuzz_reach_summary(terminalreporter):
+    """One compact table: per operation, of the requests tests/test_fuzz_reach.py sent, how many got past input
+    validation and how many succeeded (issue 23), the weakest first named in the heading line."""
+    reach = {}
+    for outcome in ("passed", "failed"):
+        for report in terminalreporter.stats.get(outcome, []):
+            for name, value in getattr(report, "user_properties", ()):
+                if name == "fuzz_reach":
+                    operation, tally = value
+                    reach[operation] = tally
+    if not reach:
+        return
+    sent = sum(tally["sent"] for tally in reach.values())
+    past = sum(tally["past validation"] for tally in reach.values())
+    succeeded = sum(tally["succeeded"] for tally in reach.values())
+    weakest = sorted(reach, key=lambda operation: (reach[operation]["past validation"], operation))[:3]
+    terminalreporter.write_sep("-", f"fuzz reach: {len(reach)} operations, {sent} requests, {past} past validation "
+                                    f"({past * 100 // max(sent, 1)} %), {succeeded} succeeded")
+    terminalreporter.write_line("past validation/succeeded of the requests sent per operation; fewest past "
+                                "validation: " + ", ".join(f"{operation} {reach[operation]['past validation']}"
+                                                           for operation in weakest))
+    cells = [f"{operation} {tally['past validation']}/{tally['succeeded']}" for operation, tally in sorted(reach.items())]
+    width = max(len(cell) for cell in cells) + 2
+    columns = max(1, (terminalreporter._tw.fullwidth or 120) // width)
+    rows = -(-len(cells) // columns)
+    for row in range(rows):
+        terminalreporter.write_line("".join(cell.ljust(width) for cell in cells[row::rows]).rstrip())

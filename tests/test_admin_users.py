@@ -50,6 +50,8 @@ def test_admin_get_and_delete(cognito):
     assert error_of(cognito.admin_delete_user, UserPoolId=POOL, Username="+919811000005")["Code"] == "UserNotFoundException"
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §5.5:
+# an admin confirmation leaves the attributes unverified.
 def test_admin_confirm_sign_up(cognito):
     sign_up(cognito, "+919811000006")
     cognito.admin_confirm_sign_up(UserPoolId=POOL, Username="+919811000006")

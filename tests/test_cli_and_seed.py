@@ -211,6 +211,8 @@ STRICT_CASES = [
 ]
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §2.12:
+# unknown configuration keys stop the start.
 @pytest.mark.parametrize("config, says", STRICT_CASES)
 def test_unknown_configuration_keys_stop_the_start(tmp_path, config, says):
     path = tmp_path / "config.json"
@@ -230,6 +232,8 @@ def test_check_config_passes_a_valid_file_without_listening():
     assert "listening" not in result.stdout
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §2.12:
+# a handler that cannot be imported stops the start.
 def test_a_handler_that_cannot_be_imported_stops_the_start(tmp_path):
     path = tmp_path / "config.json"
     path.write_text(json.dumps({"functions": {"pre-sign-up": {"handler": "myapp.triggers.pre_sign_up"}}}))

@@ -24,7 +24,7 @@ def test_the_seed_story(emulator, cognito):
     sms = messages(emulator, phone)[-1]
     assert (sms["origin"], sms["message"]) == ("SNS Publish", f"Your sign-in code is {sms['code']}")
     tokens = answer(cognito, challenge, phone, sms["code"])
-    assert tokens["ChallengeParameters"] == {}
+    assert tokens["ChallengeParameters"] == {}  # undocumented, chosen: docs/cognito-behaviour.md §7.4
     result = tokens["AuthenticationResult"]
     assert (result["TokenType"], result["ExpiresIn"]) == ("Bearer", 3600)
     id_claims = verify(emulator, result["IdToken"], audience=CLIENT)
@@ -122,6 +122,8 @@ def test_custom_auth_must_be_allowed_and_configured(emulator, cognito):
         "Message": "Custom auth lambda trigger is not configured for the user pool."}
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §7.2:
+# CUSTOM_AUTH checks the user before DefineAuthChallenge.
 def test_unknown_unconfirmed_and_disabled_users(emulator, cognito):
     assert error_of(start_otp, cognito, "+919866000010") == {
         "Code": "UserNotFoundException", "Status": 400, "Message": "User does not exist."}
@@ -246,6 +248,8 @@ def test_unusable_trigger_output(emulator, cognito, output):
     assert error_of(start_otp, cognito, "+919866000017")["Code"] == "InvalidLambdaResponseException"
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §6.7:
+# a raising PreAuthentication is NotAuthorizedException.
 def test_pre_and_post_authentication_and_pre_token_generation(emulator, cognito):
     seen = []
 

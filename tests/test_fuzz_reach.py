@@ -5,7 +5,8 @@ then one in five broken a little. Every answer must be a well-formed success or 
 every implemented operation must be reached past validation by some request, or the test fails naming it.
 
 Seeds vary between runs (hypothesis prints how to reproduce a failure); FUZZ_REACH_EXAMPLES sets the examples per
-operation (default 40) and FUZZ_REPORT=1 prints, per operation, how many requests passed validation and succeeded.
+operation (default 40). How many requests passed validation and how many succeeded, per operation, is printed in the
+run's summary (tests/conftest.py, from each test's `fuzz_reach` user property).
 """
 
 import json
@@ -32,28 +33,36 @@ VALIDATION = re.compile(r"validation error|failed to satisfy constraint|Member m
 
 
 @pytest.fixture(scope="module")
-def world():
-    """A running emulator with things to name: the seeded pool and client, a signed-in user, a group."""
-    with EmbeddedEmulator(Settings(data=":memory:", port=0, check_responses=True)) as running:
-        cognito = running.client()
-        cognito.sign_up(ClientId=CLIENT, Username=PHONE, Password=PASSWORD)
-        cognito.admin_confirm_sign_up(UserPoolId=POOL, Username=PHONE)
-        tokens = cognito.initiate_auth(ClientId=CLIENT, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={
-            "USERNAME": PHONE, "PASSWORD": PASSWORD})["AuthenticationResult"]
-        username = cognito.admin_get_user(UserPoolId=POOL, Username=PHONE)["Username"]
-        cognito.create_group(UserPoolId=POOL, GroupName="members")
-        session = cognito.initiate_auth(ClientId=CLIENT, AuthFlow="CUSTOM_AUTH",
-                                        AuthParameters={"USERNAME": PHONE})["Session"]
-        known = {
-            "UserPoolId": [POOL], "ClientId": [CLIENT], "Username": [PHONE, username], "AccessToken": [tokens["AccessToken"]],
-            "RefreshToken": [tokens["RefreshToken"]], "Token": [tokens["RefreshToken"]], "GroupName": ["members"],
-            "Session": [session], "Password": [PASSWORD], "PreviousPassword": [PASSWORD],
-            "ProposedPassword": ["New-Passw0rd-1!"], "ConfirmationCode": ["123456"], "Code": ["123456"],
-            "UserCode": ["123456"], "AttributeName": ["phone_number"], "Name": ["phone_number"], "Value": [PHONE],
-            "Identifier": ["https://api.example.com"], "Domain": ["fuzz-reach"], "PoolName": ["fuzzed"],
-            "ClientName": ["fuzzed"], "AuthFlow": ["USER_PASSWORD_AUTH", "CUSTOM_AUTH", "REFRESH_TOKEN_AUTH", "USER_AUTH"],
-        }
-        yield running, known
+def running():
+    with EmbeddedEmulator(Settings(data=":memory:", port=0, check_responses=True)) as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def world(running):
+    """The emulator with things to name: the seeded pool and client, a signed-in user, a group. Made afresh for each
+    operation, so that one operation's successes (AdminDeleteUser, GlobalSignOut, DeleteGroup, ...) do not leave the
+    operations after it nothing to find."""
+    running.reset()
+    cognito = running.client()
+    cognito.sign_up(ClientId=CLIENT, Username=PHONE, Password=PASSWORD)
+    cognito.admin_confirm_sign_up(UserPoolId=POOL, Username=PHONE)
+    tokens = cognito.initiate_auth(ClientId=CLIENT, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={
+        "USERNAME": PHONE, "PASSWORD": PASSWORD})["AuthenticationResult"]
+    username = cognito.admin_get_user(UserPoolId=POOL, Username=PHONE)["Username"]
+    cognito.create_group(UserPoolId=POOL, GroupName="members")
+    session = cognito.initiate_auth(ClientId=CLIENT, AuthFlow="CUSTOM_AUTH",
+                                    AuthParameters={"USERNAME": PHONE})["Session"]
+    known = {
+        "UserPoolId": [POOL], "ClientId": [CLIENT], "Username": [PHONE, username], "AccessToken": [tokens["AccessToken"]],
+        "RefreshToken": [tokens["RefreshToken"]], "Token": [tokens["RefreshToken"]], "GroupName": ["members"],
+        "Session": [session], "Password": [PASSWORD], "PreviousPassword": [PASSWORD],
+        "ProposedPassword": ["New-Passw0rd-1!"], "ConfirmationCode": ["123456"], "Code": ["123456"],
+        "UserCode": ["123456"], "AttributeName": ["phone_number"], "Name": ["phone_number"], "Value": [PHONE],
+        "Identifier": ["https://api.example.com"], "Domain": ["fuzz-reach"], "PoolName": ["fuzzed"],
+        "ClientName": ["fuzzed"], "AuthFlow": ["USER_PASSWORD_AUTH", "CUSTOM_AUTH", "REFRESH_TOKEN_AUTH", "USER_AUTH"],
+    }
+    return running, known
 
 
 def pattern_text(meta: dict):
@@ -115,7 +124,7 @@ def broken_a_little(body):
 
 
 @pytest.mark.parametrize("operation", sorted(OPERATIONS))
-def test_generated_requests_reach_the_operation(world, operation):
+def test_generated_requests_reach_the_operation(world, operation, request):
     running, known = world
     session = requests.Session()
     headers = {"X-Amz-Target": f"AWSCognitoIdentityProviderService.{operation}",
@@ -138,8 +147,9 @@ def test_generated_requests_reach_the_operation(world, operation):
                                                or VALIDATION.search(message)):
             tally["past validation"] += 1
 
-    run()
-    if os.environ.get("FUZZ_REPORT"):
-        print(f"\n{operation}: {tally}")
+    try:
+        run()
+    finally:  # for the run's summary (tests/conftest.py), also through xdist, and also when the operation failed
+        request.node.user_properties.append(("fuzz_reach", (operation, dict(tally))))
     assert tally["past validation"] > 0, f"no request reached {operation} past validation: {tally}"
     assert session.get(running.url + "/_emulator/health", timeout=10).json()["status"] == "ok"

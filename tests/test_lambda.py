@@ -142,6 +142,8 @@ def test_a_python_function_with_a_timeout_that_runs_past_it_fails_as_a_timed_out
     assert invoke(emulator, "unlimited", {"seconds": 1.2})[1] == {"slept": 1.2}
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §6.8:
+# a Python function without a timeout is not limited.
 def test_cognito_stops_waiting_for_a_python_trigger_with_a_timeout_but_not_for_one_without(emulator, cognito,
                                                                                               monkeypatch):
     from emulator.services.triggers import runner

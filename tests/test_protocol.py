@@ -60,6 +60,8 @@ def test_error_body_and_header_agree(emulator):
     assert response.headers["x-amzn-ErrorMessage"] == body["message"]
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §1.3:
+# the error header cut to 1,024 characters.
 def test_an_error_quoting_a_huge_value_keeps_its_header_short(emulator):
     # http.client refuses header lines over 64 KB: a long message must not turn a 400 into a dropped connection.
     response = post(emulator, "DescribeUserPool", {"UserPoolId": "x" * 100_000})
@@ -69,22 +71,30 @@ def test_an_error_quoting_a_huge_value_keeps_its_header_short(emulator):
     assert response.headers["x-amzn-ErrorMessage"].endswith("...")
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §1.6:
+# UnknownOperationException for a name Cognito lacks.
 def test_operation_not_in_cognito_is_unknown(emulator):
     body = assert_cognito_error(post(emulator, "MakeCoffee", {}), "UnknownOperationException")
     assert "MakeCoffee" in body["message"]
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §1.6:
+# UnknownOperationException for another service's target.
 def test_target_of_another_service_is_unknown(emulator):
     response = post(emulator, "", {}, headers={"X-Amz-Target": "DynamoDB_20120810.ListTables"})
     assert_cognito_error(response, "UnknownOperationException")
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §1.6:
+# UnknownOperationException for a missing target.
 def test_missing_target_is_a_json_error(emulator):
     response = requests.post(emulator.url + "/", data="{}", timeout=10)
     body = assert_cognito_error(response, "UnknownOperationException")
     assert "X-Amz-Target" in body["message"]
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §1.6:
+# the answer to an operation not implemented.
 def test_unimplemented_operation_names_itself(emulator):
     body = assert_cognito_error(post(emulator, "AdminLinkProviderForUser", {}), "UnsupportedOperationException")
     assert "AdminLinkProviderForUser" in body["message"]
@@ -96,6 +106,8 @@ def test_malformed_bodies_are_serialization_errors(emulator, raw):
     assert body["Message"]
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §1.1:
+# an empty body read as {}.
 def test_empty_body_reads_as_empty_request(emulator):
     body = assert_cognito_error(post(emulator, "ListUserPools", None, raw=b""), "InvalidParameterException")
     assert body["message"] == ("1 validation error detected: Value null at 'maxResults' failed to satisfy "
@@ -104,6 +116,8 @@ def test_empty_body_reads_as_empty_request(emulator):
 
 @pytest.mark.parametrize("target", ["", "AWSCognitoIdentityProviderService.", "\u00e9\u00e9", "A" * 5000,
                                     "AWSCognitoIdentityProviderService.ListUserPools.Extra"])
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §1.6:
+# UnknownOperationException for a garbled target.
 def test_garbage_targets_are_json_errors(emulator, target):
     response = requests.post(emulator.url + "/", data="{}", headers={"X-Amz-Target": target.encode("utf-8")},
                              timeout=10)
@@ -116,12 +130,16 @@ def test_wrong_content_type_is_still_understood(emulator):
     assert response.status_code == 200
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §1.7:
+# 413 as JSON for a body over 1 MiB.
 def test_oversized_body_is_a_json_413(emulator):
     huge = json.dumps({"PoolName": "x" * (2 * 1024 * 1024)})
     response = post(emulator, "CreateUserPool", None, raw=huge)
     assert_cognito_error(response, "RequestEntityTooLargeException", status=413)
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §1.3:
+# an unexpected exception as InternalErrorException.
 def test_uncaught_exception_is_internal_error_json(emulator, monkeypatch, caplog):
     def broken(services, request):
         raise RuntimeError("boom")
@@ -133,6 +151,8 @@ def test_uncaught_exception_is_internal_error_json(emulator, monkeypatch, caplog
     assert any("boom" in (record.exc_text or str(record.exc_info)) for record in caplog.records)
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §1.7:
+# HTTP errors as JSON, never HTML.
 def test_other_methods_and_paths_answer_json(emulator):
     for response in (requests.get(emulator.url + "/no/such/page", timeout=10),
                      requests.put(emulator.url + "/", timeout=10),
@@ -141,6 +161,8 @@ def test_other_methods_and_paths_answer_json(emulator):
         assert response.json()["__type"]
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §1.8:
+# the CORS answers.
 def test_cors_preflight_allows_what_browser_sdks_send(emulator):
     requested = "content-type,x-amz-target,x-amz-user-agent,cache-control,amz-sdk-invocation-id,amz-sdk-request"
     response = requests.options(emulator.url + "/", headers={
@@ -155,6 +177,8 @@ def test_cors_preflight_allows_what_browser_sdks_send(emulator):
     assert set(requested.split(",")) <= allowed
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §1.8:
+# the CORS answers.
 def test_cors_exposes_error_headers_on_real_responses(emulator):
     response = post(emulator, "DescribeUserPool", {"UserPoolId": "us-east-1_missing00"},
                     headers={"Origin": "http://localhost:5173"})

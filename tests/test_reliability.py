@@ -75,6 +75,8 @@ def test_a_session_is_used_at_most_once_under_concurrency(emulator, cognito):
     assert sorted(results) == ["Invalid session for the user."] * 7 + ["tokens"]
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §4.4:
+# one of two concurrent confirmations wins, the other gets ExpiredCodeException.
 def test_a_confirmation_code_works_once_under_concurrency(emulator, cognito):
     phone = "+919810010002"
     cognito.sign_up(ClientId=CLIENT, Username=phone, Password=PASSWORD)

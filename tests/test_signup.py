@@ -67,6 +67,8 @@ def test_limbo_second_sign_up_is_refused_and_keeps_the_first(emulator, cognito):
     assert sign_up(cognito, phone)["UserSub"] != first["UserSub"]
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §3.1:
+# the 15-digit and no-leading-zero limits.
 @pytest.mark.parametrize("username, message", [
     ("9876543210", "Username should be a phone number."),
     ("+91-98765-43210", "Invalid phone number format."),
@@ -126,6 +128,8 @@ def test_confirming_twice(emulator, cognito):
         "Code": "NotAuthorizedException", "Status": 400, "Message": "User cannot be confirmed. Current status is CONFIRMED"}
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §4.3:
+# a resent code supersedes the older one.
 def test_resend_supersedes_the_old_code(emulator, cognito):
     phone = "+919800000007"
     sign_up(cognito, phone)
@@ -173,6 +177,8 @@ def test_unknown_user_and_unknown_client(cognito):
     assert error_of(sign_up, cognito, "+919800000010", client="nosuchclient")["Code"] == "ResourceNotFoundException"
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §4.7:
+# ConfirmSignUp's CodeMismatchException for an unknown user.
 def test_prevent_user_existence_errors_hides_unknown_users(cognito):
     client = cognito.create_user_pool_client(UserPoolId=POOL, ClientName="hiding", PreventUserExistenceErrors="ENABLED",
                                              ExplicitAuthFlows=["ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])

@@ -48,6 +48,8 @@ def test_wrong_password_and_lockout(emulator, cognito):
         srp(cognito, "+919711000003", PASSWORD).authenticate_user()
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §7.1:
+# the wording for SRP not allowed.
 def test_srp_must_be_allowed_and_user_confirmed(emulator, cognito):
     otp_only = cognito.create_user_pool_client(UserPoolId=POOL, ClientName="otp-only",
                                                ExplicitAuthFlows=["ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])
@@ -89,6 +91,8 @@ def test_custom_auth_starting_with_srp(emulator, cognito):
         ["SRP_A"], ["SRP_A", "PASSWORD_VERIFIER"], ["SRP_A", "PASSWORD_VERIFIER", "CUSTOM_CHALLENGE"]]
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §7.5:
+# a wrong password in CUSTOM_WITH_SRP ends the sign-in at once.
 def test_custom_auth_with_srp_and_a_wrong_password(emulator, cognito):
     phone = "+919711000007"
     confirmed_user(emulator, cognito, phone)

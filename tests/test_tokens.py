@@ -84,6 +84,8 @@ def test_issuer_configuration_updated(emulator, cognito):
     assert verify(emulator, again["AccessToken"], issuer=original, pool=pool)["iss"] == original
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §8.12:
+# the `--issuer emulator` setting.
 def test_the_emulator_issuer_option(spawn):
     process = spawn("--data", ":memory:", "--issuer", "emulator").wait_ready()
     cognito = client_for_url(process.url)
@@ -100,6 +102,8 @@ def test_the_emulator_issuer_option(spawn):
     assert cognito.get_user(AccessToken=tokens["AccessToken"])["Username"]
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §8.12:
+# which issuer each setting accepts.
 def test_the_emulator_setting_refuses_the_aws_issuer():
     with EmbeddedEmulator(Settings(data=":memory:", port=0, issuer="emulator")) as running:
         cognito = running.client()
@@ -110,6 +114,8 @@ def test_the_emulator_setting_refuses_the_aws_issuer():
         assert error_of(cognito.get_user, AccessToken=forged)["Message"] == "Invalid Access Token"
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §8.12:
+# an unknown issuer setting refused at start.
 def test_an_unknown_issuer_setting_is_refused():
     with pytest.raises(ValueError, match="issuer must be one of cognito, emulator"):
         EmbeddedEmulator(Settings(data=":memory:", port=0, issuer="aws"))
@@ -203,6 +209,8 @@ def test_refresh_keeps_the_sign_in_and_issues_no_new_refresh_token(emulator, cog
     assert verify(emulator, from_operation["AuthenticationResult"]["AccessToken"])["token_use"] == "access"
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §8.6:
+# the wording for an expired refresh token.
 def test_refresh_token_errors(emulator, cognito, signed_in):
     assert error_of(cognito.initiate_auth, ClientId=CLIENT, AuthFlow="REFRESH_TOKEN_AUTH",
                     AuthParameters={"REFRESH_TOKEN": "not-a-token"}) == {

@@ -8,6 +8,8 @@ from tests.conftest import error_of
 PRE_SIGN_UP = "arn:aws:lambda:us-east-1:123456789012:function:pre-sign-up"
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §2.2, §2.3:
+# the defaults of a pool created without settings.
 def test_create_user_pool_with_cognito_defaults(cognito):
     pool = cognito.create_user_pool(PoolName="defaults")["UserPool"]
     assert re.fullmatch(r"us-east-1_[0-9A-Za-z]{9}", pool["Id"])

@@ -112,11 +112,15 @@ def test_scalar_where_a_structure_belongs():
         validate_input(input_shape("CreateUserPool"), {"PoolName": "p", "AutoVerifiedAttributes": "email"})
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §1.4:
+# null as absent, unknown members dropped.
 def test_nulls_are_absent_and_unknown_members_dropped():
     cleaned = validate_input(input_shape("ListUserPools"), {"MaxResults": 3, "NextToken": None, "Bogus": 1})
     assert cleaned == {"MaxResults": 3}
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §1.4:
+# lenient booleans and integers.
 def test_lenient_scalars_as_coral_reads_them():
     cleaned = validate_input(input_shape("CreateUserPoolClient"),
                              {"UserPoolId": "us-east-1_a", "ClientName": "c", "GenerateSecret": "true", "AuthSessionValidity": 5.7})

@@ -76,9 +76,13 @@ def delete_resource_server(services: Services, request: dict) -> dict:
     return {}
 
 
+MAX_PAGE = 50  # ListResourceServers' MaxResults range is 1–50 (model)
+
+
 @operation("ListResourceServers")
 def list_resource_servers(services: Services, request: dict) -> dict:
     pool = require_pool(services, request["UserPoolId"])
     servers, cursor = services.store.list_resource_servers(
-        pool["Id"], request["MaxResults"], pagination.decode("resource-servers", request.get("NextToken")))
+        # MaxResults is optional; without it, a page of the most it may ask for (docs/cognito-behaviour.md §16.2).
+        pool["Id"], request.get("MaxResults", MAX_PAGE), pagination.decode("resource-servers", request.get("NextToken")))
     return pagination.listing("ResourceServers", servers, "resource-servers", cursor)

@@ -37,6 +37,12 @@ class Clock:
             self._on_change(self._offset)
             return self._offset
 
+    def freeze(self) -> None:
+        """Stop wall-clock time at the current whole second: from now on the clock moves only by `advance`, so a
+        test (in process, through `EmbeddedEmulator.services.clock`) can land exactly on an expiry's last second."""
+        frozen = float(int(self._source()))
+        self._source = lambda: frozen
+
     def reset(self) -> None:
         """Back to wall-clock time: time runs backwards by the offset, so codes, sessions and tokens made since
         may not yet be valid (their `iat` is in the future)."""
