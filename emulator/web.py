@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime
 import json
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
-from emulator import errors
+from emulator import errors, guards
 from emulator.operations import passkeys
 from emulator.operations.mfa_settings import SOFTWARE_TOKEN, mfa_view
 from emulator.operations.users import find_user
@@ -54,13 +54,8 @@ def _duration(seconds: float) -> str:
     return f"{seconds} seconds"
 
 
-@web.before_request
-def same_origin_posts():
-    """A page's POST must come from the emulator's own pages, not from another site in the browser."""
-    if request.method == "POST":
-        origin = request.headers.get("Origin") or request.headers.get("Referer")
-        if origin and urlsplit(origin).netloc != request.host:
-            abort(403, "Cross-site form posts are refused.")
+# A page's POST must come from the emulator's own pages, not from another site in the browser.
+web.before_request(guards.refuse_cross_site_post)
 
 
 @web.get("/favicon.ico")

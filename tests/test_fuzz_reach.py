@@ -28,6 +28,7 @@ from tests.test_fuzz import check
 
 EXAMPLES = int(os.environ.get("FUZZ_REACH_EXAMPLES", "40"))
 PHONE = "+919817000001"
+FRESH_PHONES = ["+919817000002", "+919817000003", "+919817000004"]  # no user yet: SignUp and AdminCreateUser get in
 VALIDATION = re.compile(r"validation error|failed to satisfy constraint|Member must|Missing required|"
                         r"Start of structure|Expected|can not be converted")
 
@@ -54,7 +55,7 @@ def world(running):
     session = cognito.initiate_auth(ClientId=CLIENT, AuthFlow="CUSTOM_AUTH",
                                     AuthParameters={"USERNAME": PHONE})["Session"]
     known = {
-        "UserPoolId": [POOL], "ClientId": [CLIENT], "Username": [PHONE, username], "AccessToken": [tokens["AccessToken"]],
+        "UserPoolId": [POOL], "ClientId": [CLIENT], "Username": [PHONE, username, *FRESH_PHONES], "AccessToken": [tokens["AccessToken"]],
         "RefreshToken": [tokens["RefreshToken"]], "Token": [tokens["RefreshToken"]], "GroupName": ["members"],
         "Session": [session], "Password": [PASSWORD], "PreviousPassword": [PASSWORD],
         "ProposedPassword": ["New-Passw0rd-1!"], "ConfirmationCode": ["123456"], "Code": ["123456"],

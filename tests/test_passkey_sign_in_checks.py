@@ -1,0 +1,34 @@
+"""Signing in with a passkey, beyond tests/test_passkeys.py: the request options ask for user verification and the
+pool's timeout, and each sign-in stores the authenticator's new sign count, so the next sign-in is judged against it.
+`make mutation` found these unchecked."""
+
+import json
+
+from tests.conftest import error_of
+from tests.passkey_authenticator import SoftwareAuthenticator
+from tests.test_passkeys import answer, assertion_for, passkey_challenge, pool, register, signed_in_user  # noqa: F401
+
+PHONE = "+919813000001"
+
+
+def test_the_request_options_ask_for_user_verification_within_three_minutes(cognito, pool):
+    _, client_id = pool
+    register(cognito, signed_in_user(cognito, pool), SoftwareAuthenticator())
+    options = json.loads(passkey_challenge(cognito, client_id, PHONE)["ChallengeParameters"]["CREDENTIAL_REQUEST_OPTIONS"])
+    assert options["userVerification"] == "required"
+    assert options["timeout"] == 180000
+
+
+def test_each_sign_in_stores_the_new_sign_count(emulator, cognito, pool):
+    pool_id, client_id = pool
+    authenticator = SoftwareAuthenticator()
+    register(cognito, signed_in_user(cognito, pool), authenticator)
+    for _ in range(3):  # each one counts up from the last
+        challenge, credential = assertion_for(cognito, pool, authenticator)
+        assert answer(cognito, client_id, PHONE, challenge, credential)["AuthenticationResult"]["AccessToken"]
+    held = next(iter(authenticator.credentials.values()))
+    assert held["count"] == 3
+    # A clone that stayed at the first sign-in's count is refused: the stored count is the third one.
+    held["count"] = 1
+    challenge, credential = assertion_for(cognito, pool, authenticator)
+    assert error_of(answer, cognito, client_id, PHONE, challenge, credential)["Code"] == "NotAuthorizedException"
