@@ -118,7 +118,8 @@ def _signed_in_answer(authorize: Authorize, user: dict, auth_time: float) -> Res
                               nonce=authorize.nonce)
         parameters = [("code", code)] + ([("state", authorize.state)] if authorize.state else [])
         return redirect(add_params_to_uri(authorize.redirect_uri, parameters))
-    tokens = oauth.implicit_tokens(services, authorize.client, user, authorize.scopes, nonce=authorize.nonce)
+    tokens = oauth.implicit_tokens(services, authorize.client, user, authorize.scopes, nonce=authorize.nonce,
+                                   auth_time=auth_time)
     fragment = {**tokens, **({"state": authorize.state} if authorize.state else {})}
     return redirect(authorize.redirect_uri + "#" + urlencode(fragment))
 

@@ -110,22 +110,25 @@ def redeem_code(services: Services, found: OAuthClient, code: str | None, redire
     user = services.store.get_user(found.pool["Id"], username_key(found.pool, grant["username"]))
     if user is None or user["Attributes"]["sub"] != grant["sub"] or not user["Enabled"]:
         raise errors.OAuthError("invalid_grant")
+    # auth_time is when the user signed in at the managed login, not when the code was redeemed (§16).
     return user_tokens(services, found, user, grant["scopes"], source="TokenGeneration_HostedAuth",
-                       nonce=grant["nonce"])
+                       nonce=grant["nonce"], auth_time=grant["auth_time"])
 
 
 def user_tokens(services: Services, found: OAuthClient, user: dict, scopes: list[str], *, source: str,
-                nonce: str | None = None, refresh: dict | None = None) -> dict:
+                nonce: str | None = None, refresh: dict | None = None, auth_time: float | None = None) -> dict:
     result = token_issue.issue_tokens(services, found.pool, found.client, user, source=source, client_metadata={},
-                                      refresh=refresh, scopes=None if refresh else scopes, nonce=nonce)
+                                      refresh=refresh, scopes=None if refresh else scopes, nonce=nonce,
+                                      auth_time=auth_time)
     return oauth_shape(result)
 
 
 def implicit_tokens(services: Services, found: OAuthClient, user: dict, scopes: list[str],
-                    nonce: str | None = None) -> dict:
+                    nonce: str | None = None, auth_time: float | None = None) -> dict:
     """The implicit grant's fragment: no refresh token, and `bearer` in lower case, as Cognito writes it there."""
     result = token_issue.issue_tokens(services, found.pool, found.client, user, source="TokenGeneration_HostedAuth",
-                                      client_metadata={}, scopes=scopes, nonce=nonce, with_refresh=False)
+                                      client_metadata={}, scopes=scopes, nonce=nonce, with_refresh=False,
+                                      auth_time=auth_time)
     shaped = {"access_token": result["AccessToken"], **({"id_token": result["IdToken"]} if "IdToken" in result else {})}
     return {**shaped, "token_type": "bearer", "expires_in": result["ExpiresIn"]}
 

@@ -58,9 +58,10 @@ def apply_claims(claims: dict, change: ClaimsChange) -> None:
 
 def issue_tokens(services: Services, pool: dict, client: dict, user: dict, *, source: str, client_metadata: dict,
                  refresh: dict | None = None, scopes: list[str] | None = None, nonce: str | None = None,
-                 with_refresh: bool = True) -> dict:
+                 with_refresh: bool = True, auth_time: float | None = None) -> dict:
     """AuthenticationResult for the user. `refresh` is the stored refresh token being used, if any:
-    the new tokens keep its sign-in time, origin and scopes. `scopes` are the OAuth scopes granted by the hosted
+    the new tokens keep its sign-in time, origin and scopes. `auth_time`: when the user signed in, if not now (an
+    authorization code redeemed after the managed login's sign-in). `scopes` are the OAuth scopes granted by the hosted
     sign-in (the API's sign-ins grant aws.cognito.signin.user.admin); without `openid` there is no ID token."""
     hosted_scopes = (refresh or {}).get("scope")
     hosted = scopes is not None or bool(hosted_scopes)  # from the managed login, whose tokens carry `version`
@@ -71,7 +72,7 @@ def issue_tokens(services: Services, pool: dict, client: dict, user: dict, *, so
         with_id_token = "openid" in scopes
     now = services.clock.now()
     issued = int(now)
-    auth_time = int(refresh["auth_time"]) if refresh else issued
+    auth_time = int(refresh["auth_time"]) if refresh else int(auth_time) if auth_time is not None else issued
     origin_jti = refresh["origin_jti"] if refresh else str(uuid.uuid4())
     event_id = str(uuid.uuid4())
     issuer = services.tokens.issuer(pool["Id"], pool)

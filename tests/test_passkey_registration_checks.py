@@ -1,0 +1,81 @@
+"""Passkey registration details `make mutation` found untested: the name a credential is listed under (a security
+key's differs from a platform passkey's), the transports of the credentials a second registration excludes, the
+relying party taken from a custom domain, user verification "preferred" by default, a credential id whose
+base64url ends in "X" (kept whole, not trimmed like padding), a credential object without a response, and a token
+whose user was deleted."""
+
+import os
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from tests.conftest import error_of
+from tests.passkey_authenticator import SoftwareAuthenticator
+from tests.test_passkeys import pool, register, signed_in_user  # noqa: F401  (pool: a fixture)
+
+CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/passkeys"
+
+
+def test_a_security_key_and_a_platform_passkey_are_named_apart(cognito, pool):
+    token = signed_in_user(cognito, pool)
+    options = cognito.start_web_authn_registration(AccessToken=token)["CredentialCreationOptions"]
+    key = {**SoftwareAuthenticator().register(options), "authenticatorAttachment": "cross-platform"}
+    cognito.complete_web_authn_registration(AccessToken=token, Credential=key)
+    register(cognito, token, SoftwareAuthenticator())  # attachment "platform"
+    listed = cognito.list_web_authn_credentials(AccessToken=token)["Credentials"]
+    assert [(c["FriendlyCredentialName"], c["AuthenticatorAttachment"]) for c in listed] == [
+        ("Security key 1", "cross-platform"), ("Passkey 2", "platform")]
+
+
+def test_a_second_registration_excludes_the_first_with_its_transports(cognito, pool):
+    token = signed_in_user(cognito, pool)
+    _, first = register(cognito, token, SoftwareAuthenticator())
+    options = cognito.start_web_authn_registration(AccessToken=token)["CredentialCreationOptions"]
+    assert options["excludeCredentials"] == [{"id": first["id"], "type": "public-key", "transports": ["internal"]}]
+
+
+def test_without_a_relying_party_id_a_custom_domain_is_the_relying_party(cognito):
+    pool_id = cognito.create_user_pool(
+        PoolName="custom-domain", UsernameAttributes=["phone_number"], UserPoolTier="ESSENTIALS",
+        Policies={"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "WEB_AUTHN"]}})["UserPool"]["Id"]
+    # The model's pattern for Domain allows one label only, custom domain or not.
+    cognito.create_user_pool_domain(UserPoolId=pool_id, Domain="login-example",
+                                    CustomDomainConfig={"CertificateArn": CERTIFICATE})
+    client_id = cognito.create_user_pool_client(UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=[
+        "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
+    token = signed_in_user(cognito, (pool_id, client_id))
+    options = cognito.start_web_authn_registration(AccessToken=token)["CredentialCreationOptions"]
+    assert options["rp"]["id"] == "login-example"  # not the prefix form, login-example.auth.<region>...
+    # Nothing configured: the user is asked to verify only if the authenticator can.
+    assert options["authenticatorSelection"]["userVerification"] == "preferred"
+
+
+def test_a_credential_id_ending_in_x_is_kept_whole(cognito, pool):
+    token = signed_in_user(cognito, pool)
+    authenticator = SoftwareAuthenticator()
+    credential_id = os.urandom(32) + bytes([23])  # 33 bytes: 44 base64url characters, the last one "X" (23)
+    authenticator.credentials[credential_id] = {"key": ec.generate_private_key(ec.SECP256R1())}
+    options = cognito.start_web_authn_registration(AccessToken=token)["CredentialCreationOptions"]
+    credential = authenticator.register(options, same_as=credential_id)
+    assert credential["id"].endswith("X")
+    cognito.complete_web_authn_registration(AccessToken=token, Credential=credential)
+    listed = cognito.list_web_authn_credentials(AccessToken=token)["Credentials"]
+    assert [c["CredentialId"] for c in listed] == [credential["id"]]
+
+
+@pytest.mark.parametrize("credential", [{"id": "abc", "type": "public-key"}, {"id": "abc", "response": "text"}])
+def test_a_credential_without_a_response_object_is_refused(cognito, pool, credential):
+    token = signed_in_user(cognito, pool)
+    cognito.start_web_authn_registration(AccessToken=token)
+    error = error_of(cognito.complete_web_authn_registration, AccessToken=token, Credential=credential)
+    assert (error["Code"], error["Message"]) == (
+        "InvalidParameterException", "The credential is not a WebAuthn public key credential.")
+
+
+def test_a_deleted_users_token_registers_nothing(cognito, pool):
+    pool_id, _ = pool
+    token = signed_in_user(cognito, pool)
+    cognito.admin_delete_user(UserPoolId=pool_id, Username="+919813000001")
+    # StartWebAuthnRegistration's model lists no UserNotFoundException: the token is refused as revoked.
+    error = error_of(cognito.start_web_authn_registration, AccessToken=token)
+    assert (error["Code"], error["Message"]) == ("NotAuthorizedException", "Access Token has been revoked")

@@ -1,0 +1,47 @@
+"""How long a sign-in session lives across its steps: a session kept after a wrong code keeps its first expiry (a
+retry does not buy time), while a session that carries the sign-in on to a new challenge (SELECT_MFA_TYPE answered)
+starts a lifetime of its own, and SignUp's Session waits as long as the confirmation code. `make mutation` found
+these untested."""
+
+from tests.conftest import error_of
+from tests.inbox import messages
+from tests.test_mfa import mfa_pool, password_sign_in, respond, user
+from tests.test_sign_in_challenges import choosing_pool
+from tests.test_sign_in_challenges import respond as respond_challenge
+
+VALIDITY = 3 * 60  # the client's AuthSessionValidity: 3 minutes
+
+
+def test_a_wrong_code_does_not_give_the_session_a_new_lifetime(emulator, cognito):
+    pool_id, client_id = mfa_pool(cognito, mfa="ON", totp=False)
+    user(cognito, pool_id, "dara", phone_number="+15550900001")
+    challenge = password_sign_in(cognito, client_id, "dara")
+    code = messages(emulator, "+15550900001")[-1]["code"]
+    emulator.services.clock.advance(VALIDITY - 60)
+    wrong = "000000" if code != "000000" else "111111"
+    assert error_of(respond, cognito, client_id, challenge, "dara", SMS_MFA_CODE=wrong)["Code"] == \
+        "CodeMismatchException"
+    emulator.services.clock.advance(61)  # past the first expiry, well within a lifetime counted from the retry
+    error = error_of(respond, cognito, client_id, challenge, "dara", SMS_MFA_CODE=code)
+    assert (error["Code"], error["Message"]) == (
+        "NotAuthorizedException", "Invalid session for the user, session is expired.")
+
+
+def test_the_session_after_choosing_a_factor_has_its_own_lifetime(emulator, cognito):
+    client_id, challenge = choosing_pool(cognito)
+    emulator.services.clock.advance(VALIDITY - 30)
+    sms = respond_challenge(cognito, client_id, challenge, "kai", ANSWER="SMS_MFA")
+    assert sms["ChallengeName"] == "SMS_MFA"
+    emulator.services.clock.advance(VALIDITY - 30)  # past the first session's end, within the second's
+    tokens = respond_challenge(cognito, client_id, sms, "kai",
+                               SMS_MFA_CODE=messages(emulator, "+15550300001")[-1]["code"])
+    assert tokens["AuthenticationResult"]["AccessToken"]
+
+
+def test_sign_ups_session_waits_as_long_as_the_confirmation_code(emulator, cognito):
+    client = "otpnativewebclient00000001"  # seeded: a pool whose SignUp hands back a Session
+    signed_up = cognito.sign_up(ClientId=client, Username="+15550900002", Password="Native-Passw0rd!")
+    emulator.services.clock.advance(3600)  # long past the client's 3-minute AuthSessionValidity
+    confirmed = cognito.confirm_sign_up(ClientId=client, Username="+15550900002", Session=signed_up["Session"],
+                                        ConfirmationCode=messages(emulator, "+15550900002")[-1]["code"])
+    assert confirmed["Session"]
