@@ -12,7 +12,7 @@ import sys
 
 from emulator import seed
 from emulator.app import create_app, services_of
-from emulator.server import Server, TlsServer
+from emulator.server import Server, TlsServer, WorkerProcessServer, granian_available
 from emulator.services.store import DataDirectoryError
 from emulator.services.functions import add_search_path
 from emulator.settings import DEFAULT_PORT, ISSUERS, Settings
@@ -43,6 +43,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="also serve HTTPS on this port (0 = any free port), with a certificate for localhost from "
                              "a local CA kept in <data>/tls (trust its ca.pem once); the managed login needs it for "
                              "Amplify, which builds https:// URLs")
+    parser.add_argument("--http-server", choices=["granian", "waitress"], default=None,
+                        help="the HTTP server: granian (default where it is installed and processes start by fork; "
+                             "Rust, a quarter of waitress's CPU a call, the app in a worker process) or waitress "
+                             "(pure Python, in this process)")
     parser.add_argument("--insecure", action="store_true",
                         help="bound beyond loopback, do not require the control token for the emulator's own writes")
     return parser.parse_args(argv)
@@ -65,15 +69,18 @@ def main(argv: list[str] | None = None) -> int:
             settings.control_token = secrets.token_urlsafe(18)
     if args.check_config:
         return check_config(settings, args.no_seed)
+    if args.http_server == "granian" and not granian_available():
+        print("error: --http-server granian needs granian installed and processes started by fork (Linux)",
+              file=sys.stderr)
+        return 2
+    if args.http_server != "waitress" and granian_available():
+        return serve_on_granian(args, settings)
     server = tls_server = tls_files = None
     try:
         app = create_app(settings, seed_config={} if args.no_seed else None)
         server = Server(app, settings.host, settings.port)
         if settings.tls_port is not None:
-            from emulator import tls  # cryptography's X.509 code is a tenth of the start: loaded when needed
-
-            tls_files = tls.certificates(tls.default_directory(settings.data))
-            tls_server = TlsServer(app, settings.host, settings.tls_port, tls_files.certificate, tls_files.key)
+            tls_server, tls_files = start_tls(app, settings)
     except (seed.SeedError, DataDirectoryError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -82,9 +89,6 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     settings.port = server.port
-    if tls_server is not None:
-        settings.tls_port = tls_server.port
-        tls_server.start()
     # SIGTERM stops the server gracefully: no new connections, requests in flight finish, the database closes.
     signal.signal(signal.SIGTERM, lambda signum, frame: server.close())
     print(banner(app, settings, tls_files.ca if tls_files else None), flush=True)
@@ -100,6 +104,51 @@ def main(argv: list[str] | None = None) -> int:
         services_of(app).store.close()
         logging.getLogger("emulator").info("stopped")
     return 0
+
+
+def start_tls(app, settings: Settings):
+    """The HTTPS listener beside the HTTP one; its port is written back into settings."""
+    from emulator import tls  # cryptography's X.509 code is a tenth of the start: loaded when needed
+
+    tls_files = tls.certificates(tls.default_directory(settings.data))
+    tls_server = TlsServer(app, settings.host, settings.tls_port, tls_files.certificate, tls_files.key).start()
+    settings.tls_port = tls_server.port
+    return tls_server, tls_files
+
+
+def serve_on_granian(args: argparse.Namespace, settings: Settings) -> int:
+    """Serve from granian's worker process, which builds the app, starts the HTTPS listener and prints the banner;
+    this process holds the port, waits, and passes SIGTERM on (granian drains the worker)."""
+    try:
+        server = WorkerProcessServer(settings.host, settings.port)
+    except OSError as error:
+        print(f"error: cannot listen on {settings.host}:{settings.port}: {error}", file=sys.stderr)
+        return 2
+    settings.port = server.port
+
+    def build():
+        try:
+            app = create_app(settings, seed_config={} if args.no_seed else None)
+            tls_files = start_tls(app, settings)[1] if settings.tls_port is not None else None
+        except (seed.SeedError, DataDirectoryError) as error:
+            print(f"error: {error}", file=sys.stderr, flush=True)
+            raise SystemExit(2) from None
+        except OSError as error:
+            print(f"error: cannot listen on {settings.host}:{settings.tls_port}: {error}", file=sys.stderr, flush=True)
+            raise SystemExit(2) from None
+        print(banner(app, settings, tls_files.ca if tls_files else None), flush=True)
+        return app
+
+    def finish(app):
+        services_of(app).functions.close()
+        services_of(app).store.close()
+
+    try:
+        status = server.serve(build, finish)
+    except KeyboardInterrupt:
+        status = 0
+    logging.getLogger("emulator").info("stopped")
+    return status
 
 
 def check_config(settings: Settings, no_seed: bool) -> int:

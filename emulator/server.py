@@ -1,15 +1,22 @@
-"""Serving the app: waitress, threaded, keeping connections alive.
+"""Serving the app.
 
-Measured with a keep-alive client against the same Flask endpoint on this machine
-(2 cores): waitress about 0.54 ms a call, cheroot 0.64 ms, Werkzeug's threaded
-server 0.99 ms with HTTP/1.1 and 1.1 ms with its default HTTP/1.0, which closes
-every connection.
+The command line serves on granian's WSGI interface where it can (`WorkerProcessServer`): its HTTP layer is Rust,
+and `make bench` measured a plain call at a quarter of waitress's CPU. granian runs a WSGI app only in a worker
+process it forks, so that server builds the app there. Everywhere else (the pytest plugin's in-thread server,
+EmbeddedEmulator, a platform without fork) it is waitress, threaded, keeping connections alive (`Server`).
 """
 
 from __future__ import annotations
 
+import ctypes
+import multiprocessing
+import os
+import signal
+import socket
+import sys
 import threading
 import time
+from typing import Callable
 
 from flask import Flask
 from waitress import wasyncore
@@ -113,3 +120,89 @@ class TlsServer:
     def close(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+def granian_available() -> bool:
+    """granian is installed and workers start by fork, so the app can be built in the worker from this process's
+    state (with spawn, the app's factory would have to be importable by name)."""
+    try:
+        import granian  # noqa: F401
+    except ImportError:
+        return False
+    return multiprocessing.get_start_method(allow_none=False) == "fork"
+
+
+class WorkerProcessServer:
+    """granian serving one worker process, which builds the app (`build`, called in the worker) and serves it with
+    THREADS Python threads. The port is held from construction (SO_REUSEADDR, not listening), so port 0 is known
+    before the worker binds it. The worker dies with this process, even by SIGKILL, and SIGTERM drains it."""
+
+    def __init__(self, host: str, port: int):
+        self._reservation = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+        self._reservation.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            self._reservation.bind((host, port))
+        except OSError:
+            self._reservation.close()
+            raise
+        self.host = host
+        self.port = self._reservation.getsockname()[1]
+        self._failure = multiprocessing.Value("i", 0)  # set by the worker when building the app failed
+
+    def serve(self, build: Callable[[], object], finish: Callable[[object], None] = lambda app: None) -> int:
+        """Serve until SIGTERM or SIGINT; 0 then, else the status the worker's `build` failed with (its SystemExit
+        code), or 1 if the worker died. `finish(app)` runs in the worker once it has stopped serving."""
+        from granian import Granian
+        from granian.constants import Interfaces
+        from granian.log import LogLevels
+        from granian.server import MPServer
+
+        failure = self._failure
+        parent = os.getpid()
+        built = []
+
+        def load():
+            _die_with(parent)
+            try:
+                built.append(build())
+            except SystemExit as stop:
+                failure.value = stop.code if isinstance(stop.code, int) else 1
+                raise
+            return built[0]
+
+        def work(*args, **kwargs):
+            # granian's own worker, then what the emulator does on stopping (close the database, stop Node workers).
+            MPServer._spawn_wsgi_worker(*args, **kwargs)
+            if built:
+                finish(built[0])
+
+        server = Granian("emulator", address=self.host, port=self.port, interface=Interfaces.WSGI, workers=1,
+                         blocking_threads=THREADS, websockets=False,
+                         # Its own notes (start, stop, a warning that 32 threads is many for 2 cores) would
+                         # mix with the banner on stdout; its errors still show.
+                         log_level=LogLevels.error,
+                         workers_kill_timeout=DRAIN_SECONDS)
+        try:
+            server.serve(spawn_target=work, target_loader=load, wrap_loader=False)
+        except SystemExit as stop:
+            return failure.value or (stop.code if isinstance(stop.code, int) else 1)
+        finally:
+            self._reservation.close()
+        return failure.value
+
+
+def _die_with(parent: int) -> None:
+    """End this worker when the process that started it ends, however it ends (Linux: the kernel's parent-death
+    signal; elsewhere a thread that watches the parent)."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # it ended before the signal was asked for
+            os._exit(1)
+        return
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()

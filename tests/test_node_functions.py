@@ -454,8 +454,8 @@ def _alive_now(pid):
 
 
 def _pids_in(server):
-    """Node worker processes whose parent is the emulator process."""
-    found = []
+    """Node worker processes the emulator process started, directly or from its HTTP server's worker process."""
+    parents, workers = {}, []
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
@@ -465,9 +465,18 @@ def _pids_in(server):
                     command = handle.read()
             except OSError:
                 continue
-            if int(fields[1]) == server.process.pid and b"worker.cjs" in command:
-                found.append(int(entry))
-    return found
+            parents[int(entry)] = int(fields[1])
+            if b"worker.cjs" in command:
+                workers.append(int(entry))
+
+    def started_by_the_emulator(pid):
+        while pid in parents and pid > 1:
+            pid = parents[pid]
+            if pid == server.process.pid:
+                return True
+        return False
+
+    return [pid for pid in workers if started_by_the_emulator(pid)]
 
 
 def _alive(pid):

@@ -149,10 +149,11 @@ def test_every_acknowledged_write_survives_kill_9(spawn, tmp_path):
     restarted.stop()
 
 
-def test_sigterm_lets_requests_in_flight_finish(spawn, tmp_path):
+@pytest.mark.parametrize("http_server", ["granian", "waitress"])
+def test_sigterm_lets_requests_in_flight_finish(spawn, tmp_path, http_server):
     config = tmp_path / "config.json"
     config.write_text(json.dumps({"functions": {"slow": {"handler": "tests.handlers.slow"}}, "user_pools": []}))
-    server = spawn("--data", str(tmp_path / "data"), "--config", str(config)).wait_ready()
+    server = spawn("--data", str(tmp_path / "data"), "--config", str(config), "--http-server", http_server).wait_ready()
     answer = {}
 
     started = tmp_path / "started"
@@ -240,3 +241,20 @@ def test_the_command_line_prints_a_token_beyond_loopback(spawn):
     assert "control token" in output and "?token=" in output
     insecure = spawn("--data", ":memory:", "--host", "0.0.0.0", "--insecure").wait_ready()
     assert requests.post(f"{insecure.url}/_emulator/clock", json={"seconds": 1}, timeout=5).status_code == 200
+
+
+def test_a_killed_emulator_leaves_no_worker_serving(spawn, tmp_path):
+    """granian serves from a worker process the emulator forks: SIGKILL of the emulator must end it too, or it would
+    go on answering on the port and writing to the data directory."""
+    server = spawn("--data", str(tmp_path / "data")).wait_ready()
+    assert requests.get(f"{server.url}/_emulator/health", timeout=5).status_code == 200
+    server.process.kill()
+    server.process.wait(10)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            requests.get(f"{server.url}/_emulator/health", timeout=1)
+        except requests.ConnectionError:
+            return
+        time.sleep(0.05)
+    pytest.fail("the port still answers 5 s after the emulator was killed")
