@@ -42,6 +42,8 @@ def test_listings_page_with_next_token(cognito):
     assert "NextToken" not in cognito.list_groups(UserPoolId=POOL, Limit=10)
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §13.1:
+# deleting a group with members is allowed and drops the memberships.
 def test_members_by_phone_number_alias(emulator, cognito):
     phones = ["+919877000001", "+919877000002"]
     for phone in phones:
@@ -81,6 +83,8 @@ def test_a_user_is_in_at_most_a_hundred_groups(emulator, cognito):
                     GroupName="g100")["Code"] == "LimitExceededException"
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §13.2:
+# cognito:groups ordered by Precedence, the group claims right after sub.
 def test_group_claims_ordered_by_precedence_with_the_preferred_role(emulator, cognito):
     phone = "+919877000004"
     confirmed_user(emulator, cognito, phone)

@@ -103,6 +103,8 @@ def test_pool_mfa_configuration_round_trip(cognito):
     assert "SmsMfaConfiguration" not in cognito.get_user_pool_mfa_config(UserPoolId=pool_id)
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §14.1:
+# email MFA without a DEVELOPER sending account is InvalidParameterException.
 def test_pool_mfa_configuration_errors(cognito):
     error = error_of(cognito.create_user_pool, PoolName="p", MfaConfiguration="ON")
     assert error["Code"] == "InvalidParameterException"
@@ -135,6 +137,8 @@ def test_pool_mfa_configuration_errors(cognito):
     assert error["Message"] == "Only PASSWORD and WEB_AUTHN (if configured) can be enabled as an auth factor if MFA is enabled"
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §14.1:
+# UpdateUserPool may turn MFA on without SmsConfiguration once a software token is on.
 def test_update_user_pool_keeps_the_software_token_setting(cognito):
     pool_id, _ = mfa_pool(cognito, mfa="ON", sms=False)
     cognito.update_user_pool(UserPoolId=pool_id, MfaConfiguration="ON")
@@ -265,6 +269,8 @@ def test_new_password_required_then_mfa(emulator, cognito):
 # -- software tokens ---------------------------------------------------------------------------------------------
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §14.2:
+# which factors ConfiguredUserAuthFactors lists.
 def test_software_token_registration_and_sign_in(emulator, cognito):
     pool_id, client_id = mfa_pool(cognito, mfa="OPTIONAL", sms=False)
     user(cognito, pool_id, "ida")
@@ -358,6 +364,8 @@ def test_only_one_factor_can_be_preferred_and_both_enabled_means_choosing(emulat
     assert password_sign_in(cognito, client_id, "lee")["ChallengeName"] == "SMS_MFA"
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §14.3:
+# an MFA_SETUP answer with nothing set up is InvalidParameterException.
 def test_mfa_setup_with_a_software_token_mid_sign_in(emulator, cognito):
     pool_id, client_id = mfa_pool(cognito, mfa="ON", sms=False)
     user(cognito, pool_id, "mo")
@@ -437,6 +445,8 @@ def test_access_token_or_session_exactly(cognito, operation):
 # -- found in review: each of these once went wrong -----------------------------------------------------------
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §14.3:
+# a factor whose phone number was removed after it was offered is InvalidParameterException.
 def test_a_code_offered_before_the_phone_number_was_removed_is_a_clean_error(emulator, cognito):
     pool_id, client_id = mfa_pool(cognito, mfa="OPTIONAL")
     with_totp(emulator, cognito, pool_id, client_id, "quin", phone_number="+15550100020")
@@ -449,6 +459,8 @@ def test_a_code_offered_before_the_phone_number_was_removed_is_a_clean_error(emu
     assert error == {**error, "Code": "InvalidParameterException", "Status": 400}
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §14.3:
+# a code marks the number verified only if it is still the user's.
 def test_a_code_verifies_only_the_number_it_went_to(emulator, cognito):
     pool_id, client_id = mfa_pool(cognito, mfa="ON", totp=False)
     user(cognito, pool_id, "rae", phone_number="+15550100021")
@@ -483,6 +495,8 @@ def test_mfa_setup_after_a_new_password_keeps_the_trigger_source(emulator, cogni
     assert sources == ["TokenGeneration_NewPasswordChallenge"]
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §14.3:
+# every session is bound to its user's sub as well as the username.
 def test_a_sign_in_does_not_carry_over_to_a_new_user_of_the_same_name(emulator, cognito):
     pool_id, client_id = mfa_pool(cognito, mfa="ON", sms=False)
     user(cognito, pool_id, "tom")

@@ -211,6 +211,8 @@ def test_an_unregistered_redirect_or_client_gets_the_error_page_never_a_redirect
     assert page.status_code == 400 and "An error was encountered with the requested page." in page.text
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §16.4:
+# an identity_provider other than COGNITO is invalid_request.
 @pytest.mark.parametrize("changes, error", [
     ({"response_type": None}, "invalid_request"),
     ({"code_challenge": "abc", "code_challenge_method": "plain"}, "invalid_request"),  # Cognito takes S256 only
@@ -294,6 +296,8 @@ def m2m_secret(live):
     return live.client().describe_user_pool_client(UserPoolId=POOL, ClientId=M2M)["UserPoolClient"]["ClientSecret"]
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §16.6:
+# the client-credentials token's claims (sub is the client id, no user, no groups).
 @pytest.mark.parametrize("auth_method", ["client_secret_basic", "client_secret_post"])
 def test_client_credentials_for_a_resource_server_scope(live, auth_method):
     endpoints = discovery(live)
@@ -307,6 +311,8 @@ def test_client_credentials_for_a_resource_server_scope(live, auth_method):
     assert "username" not in access and "cognito:groups" not in access
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §16.5:
+# invalid_client answered with status 400.
 @pytest.mark.parametrize("form, auth, status, error", [
     ({"grant_type": "client_credentials", "scope": f"{API}/write"}, "right", 400, "invalid_scope"),
     ({"grant_type": "client_credentials"}, "wrong", 400, "invalid_client"),
@@ -613,6 +619,8 @@ def test_a_code_of_a_user_since_disabled_gives_no_tokens(live, user):
     assert redeem(live, code, verifier).json() == {"error": "invalid_grant"}
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §16.4:
+# email, phone and profile are granted only beside openid.
 @pytest.mark.parametrize("asked, granted", [
     ("openid phone email", "openid email"),  # phone: not the client's
     ("email aws.cognito.signin.user.admin", "aws.cognito.signin.user.admin"),  # email: only beside openid
@@ -731,6 +739,8 @@ def test_a_pending_sign_up_signs_in_only_the_user_who_signed_up(live):
     assert answer.status_code == 200 and "Your account is confirmed: sign in." in answer.text
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §16.5:
+# invalid_client answered with status 400.
 @pytest.mark.parametrize("request_kwargs, error", [
     ({"json": {"grant_type": "client_credentials"}}, "invalid_request"),  # a form, not JSON
     ({"files": {"grant_type": (None, "client_credentials"), "client_id": (None, WEB)}}, "invalid_request"),  # multipart

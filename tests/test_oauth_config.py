@@ -21,6 +21,8 @@ def test_a_domain_is_created_described_shown_on_the_pool_and_deleted(cognito):
     assert "Domain" not in cognito.describe_user_pool(UserPoolId=POOL)["UserPool"]
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §16.1:
+# a pool has at most one prefix domain (InvalidParameterException).
 def test_a_domain_belongs_to_one_pool_and_a_pool_has_one_prefix(cognito):
     cognito.create_user_pool_domain(UserPoolId=POOL, Domain="first-prefix")
     other = cognito.create_user_pool(PoolName="other")["UserPool"]["Id"]
@@ -59,6 +61,8 @@ def oauth_client(cognito, **settings):
                                            **settings)
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §16.3:
+# the messages of the client_credentials and DefaultRedirectURI refusals.
 @pytest.mark.parametrize("settings, code, message", [
     ({"AllowedOAuthFlows": ["client_credentials"], "AllowedOAuthScopes": [f"{API}/read"]},
      "InvalidOAuthFlowException", "client_credentials flow can not be selected if client does not have a client secret."),

@@ -98,6 +98,8 @@ def assertion_for(cognito, pool, authenticator, **overrides):
     return challenge, authenticator.assert_(options, **overrides)
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §17.3:
+# a refused assertion is NotAuthorizedException: Incorrect username or password.
 @pytest.mark.parametrize("change, code", [
     ("origin", "WebAuthnOriginNotAllowedException"),
     ("rp_id", "NotAuthorizedException"),
@@ -130,6 +132,8 @@ def test_a_forged_or_misdirected_assertion_is_refused(cognito, pool, change, cod
         assert error["Message"] == "Incorrect username or password."
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §17.3:
+# a refused assertion is NotAuthorizedException.
 def test_a_replayed_assertion_is_refused(cognito, pool):
     pool_id, client_id = pool
     authenticator = SoftwareAuthenticator()
@@ -143,6 +147,8 @@ def test_a_replayed_assertion_is_refused(cognito, pool):
     assert error_of(answer, cognito, client_id, "+919813000001", fresh, credential)["Code"] == "NotAuthorizedException"
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §17.3:
+# a refused assertion is NotAuthorizedException.
 def test_a_sign_count_that_does_not_rise_is_refused(cognito, pool):
     pool_id, client_id = pool
     authenticator = SoftwareAuthenticator()
@@ -175,6 +181,8 @@ def test_a_registration_for_another_origin_rp_or_challenge_is_refused(cognito, p
     assert cognito.list_web_authn_credentials(AccessToken=token)["Credentials"] == []
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §17.2:
+# a registration challenge works once, within 5 minutes.
 def test_a_registration_challenge_answers_once_and_expires(cognito, pool, emulator):
     token = signed_in_user(cognito, pool)
     authenticator = SoftwareAuthenticator()
@@ -205,6 +213,8 @@ def test_a_registration_started_by_another_client_is_refused(cognito, pool):
                     Credential=credential)["Code"] == "WebAuthnClientMismatchException"
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §17.3:
+# a refused assertion is NotAuthorizedException.
 def test_a_deleted_passkey_signs_no_one_in(cognito, pool):
     pool_id, client_id = pool
     token = signed_in_user(cognito, pool)
@@ -228,6 +238,8 @@ def test_list_pages_through_the_passkeys(cognito, pool):
     assert [c["CredentialId"] for c in first["Credentials"] + rest["Credentials"]] == ids and "NextToken" not in rest
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §17.1:
+# the prefix domain as relying party, and WebAuthnNotEnabledException without WEB_AUTHN.
 def test_passkeys_need_the_pool_to_allow_them_and_a_relying_party(cognito, pool):
     pool_id, client_id = pool
     token = signed_in_user(cognito, pool)
@@ -259,6 +271,8 @@ def test_the_users_page_lists_a_users_passkeys_and_deletes_one(cognito, pool, em
 
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §17.2:
+# a registration challenge works once, a refused answer included.
 def test_a_failed_registration_uses_its_challenge_up(cognito, pool):
     token = signed_in_user(cognito, pool)
     authenticator = SoftwareAuthenticator()
@@ -270,6 +284,8 @@ def test_a_failed_registration_uses_its_challenge_up(cognito, pool):
                     Credential=authenticator.register(options))["Code"] == "WebAuthnChallengeNotFoundException"
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §17.2:
+# a passkey already registered is WebAuthnCredentialNotSupportedException.
 def test_the_same_passkey_is_not_registered_twice(cognito, pool):
     token = signed_in_user(cognito, pool)
     authenticator = SoftwareAuthenticator()
@@ -281,6 +297,8 @@ def test_the_same_passkey_is_not_registered_twice(cognito, pool):
         "WebAuthnCredentialNotSupportedException"
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §17.3:
+# a refused assertion is NotAuthorizedException: Incorrect username or password.
 def test_another_users_passkey_does_not_sign_this_user_in(cognito, pool):
     pool_id, client_id = pool
     mine, theirs = SoftwareAuthenticator(), SoftwareAuthenticator()
@@ -306,6 +324,8 @@ def test_a_passkey_of_another_relying_party_is_refused(cognito, pool):
         "WebAuthnRelyingPartyMismatchException"
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §17.2:
+# at most 20 passkeys per user (LimitExceededException).
 def test_a_user_has_at_most_twenty_passkeys(cognito, pool):
     token = signed_in_user(cognito, pool)
     authenticator = SoftwareAuthenticator()
@@ -314,6 +334,8 @@ def test_a_user_has_at_most_twenty_passkeys(cognito, pool):
     assert error_of(cognito.start_web_authn_registration, AccessToken=token)["Code"] == "LimitExceededException"
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §17.3:
+# refused assertions count toward the lockout.
 def test_refused_assertions_count_toward_the_lockout(cognito, pool):
     pool_id, client_id = pool
     authenticator = SoftwareAuthenticator()

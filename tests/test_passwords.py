@@ -33,6 +33,8 @@ def record_triggers(emulator, cognito, *names):
     return seen
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §11.1:
+# the old password keeps working until the reset is confirmed.
 def test_forgot_password_round_trip_with_the_texted_code(emulator, cognito):
     phone = "+919878000001"
     confirmed_user(emulator, cognito, phone)
@@ -103,6 +105,8 @@ def test_forgot_password_refusals(emulator, cognito):
     assert (disabled["Code"], disabled["Message"]) == ("NotAuthorizedException", "User is disabled.")
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §11.2:
+# the simulated destination is masked from a phone-number username.
 def test_forgot_password_hides_user_existence_when_the_client_asks(emulator, cognito):
     client = cognito.create_user_pool_client(UserPoolId=POOL, ClientName="hiding",
                                              PreventUserExistenceErrors="ENABLED")["UserPoolClient"]["ClientId"]
@@ -113,6 +117,8 @@ def test_forgot_password_hides_user_existence_when_the_client_asks(emulator, cog
                     ConfirmationCode="123456", Password=NEW_PASSWORD)["Code"] == "CodeMismatchException"
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §11.1:
+# admin_only recovery gives the same error as nowhere to send a code.
 def test_recovery_follows_the_account_recovery_setting(emulator, cognito):
     pool = cognito.create_user_pool(
         PoolName="recovery", AutoVerifiedAttributes=["email"], UsernameAttributes=["email"],
@@ -136,6 +142,8 @@ def test_recovery_follows_the_account_recovery_setting(emulator, cognito):
                     Username="ana@example.com")["Code"] == "InvalidParameterException"
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §11.4:
+# PreviousPassword left out is InvalidParameterException, and tokens already issued stay valid.
 def test_change_password(emulator, cognito):
     phone = "+919878000007"
     confirmed_user(emulator, cognito, phone)
@@ -228,6 +236,8 @@ def test_a_reset_user_cannot_change_the_password_with_an_old_token(emulator, cog
     assert refused["Code"] == "PasswordResetRequiredException"
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §11.5:
+# AdminResetUserPassword refuses an UNCONFIRMED user as it does a FORCE_CHANGE_PASSWORD one.
 def test_an_unconfirmed_users_password_cannot_be_reset(emulator, cognito):
     cognito.sign_up(ClientId=CLIENT, Username="+919878000014", Password=PASSWORD)
     refused = error_of(cognito.admin_reset_user_password, UserPoolId=POOL, Username="+919878000014")

@@ -44,6 +44,8 @@ def test_a_new_phone_number_is_unverified_until_the_code_sent_to_it_comes_back(e
     assert cognito.admin_get_user(UserPoolId=POOL, Username=new)["Username"]  # signs in with the new number now
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §12.1:
+# GetUser shows only the value in force, not the one waiting for verification.
 def test_a_held_phone_number_waits_for_its_code(emulator, cognito):
     hold_until_verified(cognito, "phone_number")
     old, new = "+919879000003", "+919879000004"
@@ -118,6 +120,8 @@ def test_write_attributes_and_immutable_attributes_are_enforced(emulator, cognit
                     UserAttributeNames=["family_name"])["Code"] == "NotAuthorizedException"
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §12.4:
+# deleting sub (or a required attribute) is InvalidParameterException.
 def test_deleting_attributes(emulator, cognito):
     phone = "+919879000010"
     confirmed_user(emulator, cognito, phone)
@@ -137,6 +141,8 @@ def test_deleting_attributes(emulator, cognito):
                     UserAttributeNames=["sub"])["Code"] == "InvalidParameterException"
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §12.4:
+# DeleteUser revokes the user's tokens.
 def test_delete_user(emulator, cognito):
     phone = "+919879000011"
     confirmed_user(emulator, cognito, phone)
@@ -167,6 +173,8 @@ def test_read_attributes_limit_what_the_client_sees(emulator, cognito):
     assert attributes(cognito, everything["AccessToken"])["family_name"] == "Rao"
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §11.3:
+# a check when no code was sent for the value is ExpiredCodeException, not CodeMismatch.
 def test_a_code_verifies_only_the_value_it_was_sent_to(emulator, cognito):
     # Email is not auto-verified here: changing it sends no code, and the code sent to the old address must not
     # verify the new one.
@@ -196,6 +204,8 @@ def test_an_administrators_change_replaces_a_waiting_value(emulator, cognito):
     assert (now["phone_number"], now["phone_number_verified"]) == (set_by_admin, "true")  # not the waiting one
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §12.4:
+# clearing sub is refused with InvalidParameterException.
 def test_clearing_by_empty_value_follows_the_same_rules(emulator, cognito):
     phone = "+919879000017"
     confirmed_user(emulator, cognito, phone)
@@ -209,6 +219,8 @@ def test_clearing_by_empty_value_follows_the_same_rules(emulator, cognito):
                     UserAttributeNames=["custom:nope"])["Code"] == "NotAuthorizedException"
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §12.1:
+# SignUp checks the client's WriteAttributes, with UpdateUserAttributes' error.
 def test_sign_up_honours_write_attributes(emulator, cognito):
     client_id = cognito.create_user_pool_client(UserPoolId=POOL, ClientName="signup-limited",
                                                 WriteAttributes=["given_name"])["UserPoolClient"]["ClientId"]

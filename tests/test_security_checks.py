@@ -61,6 +61,8 @@ def test_a_client_with_a_secret_needs_the_right_secret_hash(cognito, given, mess
                                                            AuthParameters=right)
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §8.10:
+# the wording of GetTokensFromRefreshToken's wrong-secret refusal.
 def test_revocation_and_refresh_need_the_clients_secret(cognito):
     client_id, secret = app_client(cognito, GenerateSecret=True)
     name = user(cognito)
@@ -144,6 +146,8 @@ def test_a_schema_attribute_without_a_name_is_refused_not_a_500(cognito):
     assert (error["Code"], error["Status"]) == ("InvalidParameterException", 400)
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §8.13:
+# UserNotFoundException where the operation models it, else "Access Token has been revoked".
 def test_a_deleted_users_token_gets_an_error_its_operation_models(cognito):
     client_id, _ = app_client(cognito)
     name = user(cognito)

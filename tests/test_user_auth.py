@@ -45,6 +45,8 @@ def test_sign_up_confirm_and_signed_in_by_the_session_with_one_text(emulator, co
     assert error["Code"] == "NotAuthorizedException"
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §15.5:
+# ConfirmSignUp refuses a Session that is not SignUp's for the same user.
 def test_a_sign_up_session_is_for_its_own_user_and_not_before_confirmation(emulator, cognito):
     first = cognito.sign_up(ClientId=CLIENT, Username="+15550200002", Password=PASSWORD)
     # SignUp's Session of an unconfirmed user does not sign in.
@@ -62,6 +64,8 @@ def test_a_sign_up_session_is_for_its_own_user_and_not_before_confirmation(emula
     assert error["Code"] == "NotAuthorizedException"
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §15.5:
+# ConfirmSignUp's Session lives AuthSessionValidity minutes.
 def test_the_confirmation_session_expires(emulator, cognito):
     confirmed = signed_up(emulator, cognito, "+15550200004")
     requests.post(f"{emulator.url}/_emulator/clock", json={"seconds": 3 * 60 + 1}, timeout=5).raise_for_status()
@@ -84,6 +88,8 @@ def test_an_auto_confirmed_sign_up_signs_in_with_sign_ups_session(emulator, cogn
     assert messages(emulator, "+15550200005") == []
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §15.3:
+# AvailableChallenges in the order PASSWORD, PASSWORD_SRP, EMAIL_OTP, SMS_OTP.
 def test_select_challenge_lists_what_the_pool_allows_and_the_user_has(emulator, cognito):
     signed_up(emulator, cognito, "+15550200006")
     challenge = user_auth(cognito, "+15550200006")
@@ -142,6 +148,8 @@ def test_preferred_password_and_password_srp(emulator, cognito):
     assert result["AuthenticationResult"]["AccessToken"]
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §15.3:
+# a PREFERRED_CHALLENGE the pool does not allow is InvalidParameterException.
 def test_a_preference_the_pool_does_not_allow_is_refused_one_the_user_lacks_is_offered_instead(emulator, cognito):
     signed_up(emulator, cognito, "+15550200010")
     error = error_of(user_auth, cognito, "+15550200010", PREFERRED_CHALLENGE="EMAIL_OTP")
@@ -154,6 +162,8 @@ def test_a_preference_the_pool_does_not_allow_is_refused_one_the_user_lacks_is_o
     assert challenge["AvailableChallenges"] == ["PASSWORD", "PASSWORD_SRP", "SMS_OTP"]
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §15.3 and §14.1:
+# a code to an unverified email is offered (§15.3), and the default subject (§14.1).
 def test_email_otp_first_factor(emulator, cognito):
     pool_id = cognito.create_user_pool(
         PoolName="email-otp", UsernameAttributes=["email"],
@@ -174,6 +184,8 @@ def test_email_otp_first_factor(emulator, cognito):
     assert {"Name": "email_verified", "Value": "true"} in got["UserAttributes"]
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §15.4:
+# first-factor codes go through CustomMessage_Authentication.
 def test_sign_in_codes_go_through_custom_message_authentication(emulator, cognito):
     seen = []
 
@@ -209,6 +221,8 @@ def test_user_auth_needs_the_client_flag_and_the_plan(emulator, cognito):
     assert error_of(user_auth, cognito, "someone", client=lite_client)["Code"] == "FeatureUnavailableInTierException"
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §15.2:
+# leaving PASSWORD out of AllowedFirstAuthFactors is InvalidParameterException.
 @pytest.mark.parametrize("factors, code", [
     (["SMS_OTP"], "InvalidParameterException"),  # PASSWORD is always a first factor
     (["PASSWORD", "SOFTWARE_TOKEN"], "InvalidParameterException"),  # a second factor only
@@ -219,6 +233,8 @@ def test_sign_in_policy_checks(cognito, factors, code):
     assert error["Code"] == code
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §15.1:
+# the feature name in FeatureUnavailableInTierException.
 def test_passwordless_needs_essentials(cognito):
     error = error_of(cognito.create_user_pool, PoolName="p", UserPoolTier="LITE",
                      Policies={"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "SMS_OTP"]}})
@@ -235,6 +251,8 @@ def test_unknown_users(emulator, cognito):
     assert error == {**error, "Code": "NotAuthorizedException", "Message": "Incorrect username or password."}
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §14.2:
+# which factors ConfiguredUserAuthFactors lists.
 def test_get_user_auth_factors(emulator, cognito):
     confirmed = signed_up(emulator, cognito, "+15550200013")
     access = user_auth(cognito, "+15550200013", Session=confirmed["Session"])["AuthenticationResult"]["AccessToken"]
@@ -244,6 +262,8 @@ def test_get_user_auth_factors(emulator, cognito):
         "ConfiguredUserAuthFactors"] == ["PASSWORD", "SMS_OTP"]
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §4.1:
+# the wording "Password is required for this user pool.".
 def test_sign_up_without_a_password_where_codes_sign_in(emulator, cognito):
     phone = "+15550200015"
     answer = cognito.sign_up(ClientId=CLIENT, Username=phone)
@@ -272,6 +292,8 @@ def test_sign_ups_session_never_signs_in_a_user_confirmed_afterwards(emulator, c
     assert error == {**error, "Code": "NotAuthorizedException", "Message": "Invalid session for the user."}
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §14.3:
+# every session is bound to its user's sub as well as the username.
 def test_a_sign_up_session_does_not_carry_over_to_a_new_user_of_the_same_name(emulator, cognito):
     pool_id = cognito.create_user_pool(PoolName="names", AutoVerifiedAttributes=["phone_number"], Policies={
         "SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "SMS_OTP"]}})["UserPool"]["Id"]
