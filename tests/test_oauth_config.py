@@ -37,6 +37,22 @@ def test_a_domain_belongs_to_one_pool_and_a_pool_has_one_prefix(cognito):
         "ResourceNotFoundException"
 
 
+def test_a_custom_domain_is_a_full_name_and_a_prefix_is_one_label(cognito):
+    """botocore's pattern for Domain allows no dot, but a custom domain is a full name, as the model's own
+    documentation says (docs/cognito-behaviour.md §16.1); a dotted prefix is refused (wording chosen there)."""
+    config = {"CertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"}
+    created = cognito.create_user_pool_domain(UserPoolId=POOL, Domain="auth.example.com", CustomDomainConfig=config)
+    assert created["CloudFrontDomain"].endswith(".cloudfront.net")
+    assert cognito.describe_user_pool(UserPoolId=POOL)["UserPool"]["CustomDomain"] == "auth.example.com"
+    assert cognito.describe_user_pool_domain(Domain="auth.example.com")["DomainDescription"]["CustomDomainConfig"] \
+        == config
+    assert error_of(cognito.create_user_pool_domain, UserPoolId=POOL, Domain="login.example.com") == {
+        "Code": "InvalidParameterException", "Status": 400,
+        "Message": "Domain login.example.com is not a valid prefix: a domain with dots needs CustomDomainConfig."}
+    assert error_of(cognito.create_user_pool_domain, UserPoolId=POOL, Domain="Auth.Example.com",
+                    CustomDomainConfig=config)["Code"] == "InvalidParameterException"  # the pattern still holds
+
+
 def test_resource_servers_are_created_listed_updated_and_deleted(cognito):
     scopes = [{"ScopeName": "read", "ScopeDescription": "read"}]
     created = cognito.create_resource_server(UserPoolId=POOL, Identifier=API, Name="api", Scopes=scopes)

@@ -40,6 +40,10 @@ def _save_pool_fields(services: Services, pool: dict) -> None:
 def create_user_pool_domain(services: Services, request: dict) -> dict:
     pool = require_pool(services, request["UserPoolId"])
     domain, custom = request["Domain"], request.get("CustomDomainConfig")
+    if not custom and "." in domain:
+        # A prefix is one label; a full name needs CustomDomainConfig. Wording undocumented (§16.1).
+        raise errors.InvalidParameterException(
+            f"Domain {domain} is not a valid prefix: a domain with dots needs CustomDomainConfig.")
     if not custom and any(word in domain for word in RESERVED):
         # Wording undocumented (docs/cognito-behaviour.md §16.1).
         raise errors.InvalidParameterException(f"Domain {domain} contains a reserved word: aws, amazon or cognito.")

@@ -19,12 +19,20 @@ SERVICE = "cognito-idp"
 CONSTRAINTS = ("min", "max", "pattern", "sensitive")
 
 
+# Where botocore's model contradicts itself and Cognito: DomainType's pattern allows no dot, but the same model's
+# documentation (and AWS's guides) give `auth.example.com` as a custom domain for CreateUserPoolDomain. Dots between
+# labels are allowed; a prefix domain with one is refused by the operation (docs/cognito-behaviour.md §16.1).
+PATTERN_CORRECTIONS = {"DomainType": r"^[a-z0-9](?:[a-z0-9\-.]{0,61}[a-z0-9])?$"}
+
+
 class Shape:
     def __init__(self, name: str, spec: dict):
         self.name = name
         # A Smithy document (a structure with the `document` trait, such as the passkey options) holds any JSON.
         self.type_name = "document" if spec.get("document") else spec["type"]
         self.metadata = {key: spec[key] for key in CONSTRAINTS if key in spec}
+        if name in PATTERN_CORRECTIONS:
+            self.metadata["pattern"] = PATTERN_CORRECTIONS[name]
         self.enum = spec.get("enum", [])
         self._spec = spec
 
