@@ -569,16 +569,6 @@ def in_process_rates(count: int, rounds: int) -> dict:
     return rates
 
 
-BARE_SERVER = """
-import sys
-from emulator.server import Server
-def app(environ, start_response):
-    environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
-    answer = b'{"UserPools":[]}'
-    start_response("200 OK", [("Content-Type", "application/x-amz-json-1.1"), ("Content-Length", str(len(answer)))])
-    return [answer]
-Server(app, "127.0.0.1", int(sys.argv[1])).serve_forever()
-"""
 
 
 def measure_call_layers(measured: Measurements, sizes: Sizes) -> None:
@@ -638,6 +628,13 @@ def app(environ, start_response):
     answer = b'{"UserPools":[]}'
     start_response("200 OK", [("Content-Type", "application/x-amz-json-1.1"), ("Content-Length", str(len(answer)))])
     return [answer]
+"""
+# The same app on waitress, as the emulator's in-process server runs it (bare_app.py is in the working folder).
+BARE_SERVER = """
+import sys
+from bare_app import app
+from emulator.server import Server
+Server(app, "127.0.0.1", int(sys.argv[1])).serve_forever()
 """
 GRANIAN = [sys.executable, "-m", "granian", "--interface", "wsgi", "--workers", "1", "--blocking-threads", "32",
            "--host", "127.0.0.1", "--no-ws", "--log-level", "error"]
