@@ -75,12 +75,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.http_server != "waitress" and granian_available():
         return serve_on_granian(args, settings)
-    server = tls_server = tls_files = None
     try:
+        server = None
         app = create_app(settings, seed_config={} if args.no_seed else None)
         server = Server(app, settings.host, settings.port)
-        if settings.tls_port is not None:
-            tls_server, tls_files = start_tls(app, settings)
+        settings.port = server.port
+        tls_server, tls_files = start_tls(app, settings)
     except (seed.SeedError, DataDirectoryError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -88,7 +88,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: cannot listen on {settings.host}:{settings.tls_port if server else settings.port}: {error}",
               file=sys.stderr)
         return 2
-    settings.port = server.port
     # SIGTERM stops the server gracefully: no new connections, requests in flight finish, the database closes.
     signal.signal(signal.SIGTERM, lambda signum, frame: server.close())
     print(banner(app, settings, tls_files.ca if tls_files else None), flush=True)
@@ -107,7 +106,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def start_tls(app, settings: Settings):
-    """The HTTPS listener beside the HTTP one; its port is written back into settings."""
+    """The HTTPS listener beside the HTTP one, if asked for: (server, certificate files), its port written back
+    into settings; (None, None) if not."""
+    if settings.tls_port is None:
+        return None, None
     from emulator import tls  # cryptography's X.509 code is a tenth of the start: loaded when needed
 
     tls_files = tls.certificates(tls.default_directory(settings.data))
@@ -127,9 +129,10 @@ def serve_on_granian(args: argparse.Namespace, settings: Settings) -> int:
     settings.port = server.port
 
     def build():
+        # As the waitress path above starts, but in granian's worker, where a failure ends the worker with status 2.
         try:
             app = create_app(settings, seed_config={} if args.no_seed else None)
-            tls_files = start_tls(app, settings)[1] if settings.tls_port is not None else None
+            tls_files = start_tls(app, settings)[1]
         except (seed.SeedError, DataDirectoryError) as error:
             print(f"error: {error}", file=sys.stderr, flush=True)
             raise SystemExit(2) from None
@@ -147,7 +150,8 @@ def serve_on_granian(args: argparse.Namespace, settings: Settings) -> int:
         status = server.serve(build, finish)
     except KeyboardInterrupt:
         status = 0
-    logging.getLogger("emulator").info("stopped")
+    if status == 0:
+        logging.getLogger("emulator").info("stopped")
     return status
 
 

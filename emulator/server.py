@@ -178,17 +178,20 @@ class WorkerProcessServer:
 
         server = Granian("emulator", address=self.host, port=self.port, interface=Interfaces.WSGI, workers=1,
                          blocking_threads=THREADS, websockets=False,
-                         # Its own notes (start, stop, a warning that 32 threads is many for 2 cores) would
-                         # mix with the banner on stdout; its errors still show.
-                         log_level=LogLevels.error,
+                         # Its own notes (start, stop, a warning that 32 threads is many for 2 cores, a worker
+                         # that ended) would mix with the banner on stdout; the emulator says what went wrong.
+                         log_level=LogLevels.critical,
                          workers_kill_timeout=DRAIN_SECONDS)
         try:
             server.serve(spawn_target=work, target_loader=load, wrap_loader=False)
         except SystemExit as stop:
-            return failure.value or (stop.code if isinstance(stop.code, int) else 1)
+            if failure.value:
+                return failure.value  # the worker said why, before it ended
+            print("error: the HTTP worker process ended unexpectedly", file=sys.stderr)
+            return stop.code if isinstance(stop.code, int) and stop.code else 1
         finally:
             self._reservation.close()
-        return failure.value
+        return 0
 
 
 def _die_with(parent: int) -> None:

@@ -258,3 +258,14 @@ def test_a_killed_emulator_leaves_no_worker_serving(spawn, tmp_path):
             return
         time.sleep(0.05)
     pytest.fail("the port still answers 5 s after the emulator was killed")
+
+
+def test_a_worker_that_dies_ends_the_emulator_with_a_reason(spawn, tmp_path):
+    """If granian's worker ends on its own (here: killed), the command ends too, non-zero and saying why, rather than
+    going on holding a port nothing answers on."""
+    server = spawn("--data", str(tmp_path / "data"), "--http-server", "granian").wait_ready()
+    with open(f"/proc/{server.process.pid}/task/{server.process.pid}/children") as handle:
+        worker = int(handle.read().split()[0])
+    os.kill(worker, signal.SIGKILL)
+    assert server.process.wait(15) == 1
+    assert "error: the HTTP worker process ended unexpectedly" in server.process.stdout.read()
