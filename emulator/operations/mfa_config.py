@@ -61,12 +61,6 @@ def email_message(pool: dict) -> tuple[str, str]:
     return configured.get("Subject") or DEFAULT_EMAIL_SUBJECT, configured.get("Message") or DEFAULT_EMAIL_MESSAGE
 
 
-def _check_message(text: str | None, name: str) -> None:
-    if text is not None and CODE_PLACEHOLDER not in text:
-        # Wording undocumented (docs/cognito-behaviour.md §14.1).
-        raise errors.InvalidParameterException(f"{name} must contain the {CODE_PLACEHOLDER} placeholder.")
-
-
 @operation("SetUserPoolMfaConfig")
 def set_user_pool_mfa_config(services: Services, request: dict) -> dict:
     pool = require_pool(services, request["UserPoolId"])
@@ -75,12 +69,10 @@ def set_user_pool_mfa_config(services: Services, request: dict) -> dict:
     email = request.get("EmailMfaConfiguration")
     setting = request.get("MfaConfiguration", pool.get("MfaConfiguration", "OFF"))
     if sms is not None:
-        _check_message(sms.get("SmsAuthenticationMessage"), "SmsAuthenticationMessage")
         if not (sms.get("SmsConfiguration") or pool.get("SmsConfiguration")):
             raise errors.InvalidParameterException("SMS configuration is required to turn on SMS MFA.")
     if email is not None:
         require_tier(pool.get("UserPoolTier", "ESSENTIALS"), "Email MFA")
-        _check_message(email.get("Message"), "EmailMfaConfiguration.Message")
         if (pool.get("EmailConfiguration") or {}).get("EmailSendingAccount") != "DEVELOPER":
             raise errors.InvalidParameterException(
                 "Email MFA requires the user pool to send email with Amazon SES (EmailSendingAccount DEVELOPER).")

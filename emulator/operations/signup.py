@@ -29,7 +29,7 @@ def sign_up(services: Services, request: dict) -> dict:
     given_username = request["Username"]
     check_secret_hash(client, given_username, request.get("SecretHash"))
     if (pool.get("AdminCreateUserConfig") or {}).get("AllowAdminCreateUserOnly"):
-        raise errors.NotAuthorizedException("SignUp is not permitted for this user pool")  # docs/cognito-behaviour.md §4.9
+        raise errors.NotAuthorizedException("SignUp is not permitted for this user pool")  # docs/cognito-behaviour.md §4.8
     submitted = checked_attributes(pool, request.get("UserAttributes"), admin=False,
                                    unknown=unknown_attribute_at_sign_up)
     writable = client.get("WriteAttributes")

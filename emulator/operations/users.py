@@ -168,7 +168,7 @@ def checked_attributes(pool: dict, given: list[dict] | None, *, admin: bool,
                 "(changing an immutable attribute)"
             )
         if name in ("phone_number_verified", "email_verified") and not admin:
-            continue  # a user cannot verify their own attribute (undocumented: docs/cognito-behaviour.md §3.6)
+            continue  # a user cannot verify their own attribute (undocumented: docs/cognito-behaviour.md §3.5)
         if name == "phone_number" and not PHONE_NUMBER.fullmatch(value):
             raise errors.InvalidParameterException("Invalid phone number format.")
         if name == "email" and not EMAIL_ADDRESS.fullmatch(value):
