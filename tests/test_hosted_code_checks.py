@@ -5,8 +5,10 @@ in. `make mutation` found both untested (tests/test_hosted_login_checks.py cover
 import jwt
 import requests
 
-from tests.test_oauth import (CALLBACK, authorize, authorize_url, live, redeem, signed_in_code, submit,  # noqa: F401
-                              texted_code, user)
+from urllib.parse import parse_qs, urlsplit
+
+from tests.test_oauth import (CALLBACK, POOL, authorize, authorize_url, code_flow, live, redeem,  # noqa: F401
+                              signed_in_code, submit, texted_code, user)
 
 
 def test_a_client_with_a_secret_signs_in_with_a_texted_code(live):
@@ -50,3 +52,27 @@ def test_a_redeemed_codes_tokens_keep_the_time_of_the_sign_in(live, user):
     claims = jwt.decode(tokens["id_token"], options={"verify_signature": False})
     assert claims["iat"] >= signed_in + 120
     assert signed_in - 1 <= claims["auth_time"] <= signed_in
+
+
+def test_implicit_tokens_from_a_kept_session_keep_the_time_of_the_sign_in(live, user):
+    """A browser signed in earlier gets implicit-grant tokens at once: auth_time is the sign-in's, not the grant's
+    (docs/cognito-behaviour.md §16.4), and PreTokenGeneration is told the managed login made them."""
+    sources = []
+
+    def pre_token(event, context):
+        sources.append(event["triggerSource"])
+        return event
+
+    live.services.functions.register("implicit-pre-token", pre_token)
+    live.client().update_user_pool(UserPoolId=POOL, AutoVerifiedAttributes=["email"], LambdaConfig={
+        "PreTokenGeneration": "arn:aws:lambda:us-east-1:123456789012:function:implicit-pre-token"})
+    _, _, _, browser = code_flow(live, user)
+    signed_in = int(live.services.clock.now())
+    live.services.clock.advance(120)
+    answer = authorize(browser, authorize_url(live, response_type="token"))
+    assert answer.status_code == 302 and answer.headers["Location"].startswith(CALLBACK + "#"), answer.text
+    fragment = parse_qs(urlsplit(answer.headers["Location"]).fragment)
+    claims = jwt.decode(fragment["id_token"][0], options={"verify_signature": False})
+    assert claims["iat"] >= signed_in + 120
+    assert signed_in - 1 <= claims["auth_time"] <= signed_in
+    assert sources == ["TokenGeneration_HostedAuth", "TokenGeneration_HostedAuth"]  # the code's, then the fragment's
