@@ -1,6 +1,7 @@
 """Admin user operations and ListUsers through boto3."""
 
 import pytest
+import requests
 
 from tests.conftest import error_of
 from tests.inbox import latest_code, messages
@@ -18,6 +19,8 @@ def test_admin_create_user_suppressed(emulator, cognito):
     assert messages(emulator, "+919811000001") == []
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §5.2:
+# the default invitation text.
 def test_admin_create_user_texts_a_temporary_password(emulator, cognito):
     cognito.admin_create_user(UserPoolId=POOL, Username="+919811000002")
     [sms] = messages(emulator, "+919811000002")
@@ -27,6 +30,34 @@ def test_admin_create_user_texts_a_temporary_password(emulator, cognito):
     assert len(sms["code"]) >= 8
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §5.2:
+# the default invitation email and its subject.
+def test_admin_create_user_emails_a_temporary_password(emulator, cognito):
+    pool = cognito.create_user_pool(PoolName="invites", UsernameAttributes=["email"])["UserPool"]["Id"]
+    user = cognito.admin_create_user(UserPoolId=pool, Username="ila@example.com",
+                                     DesiredDeliveryMediums=["EMAIL"])["User"]
+    [mail] = requests.get(f"{emulator.url}/_emulator/email", params={"email": "ila@example.com"},
+                          timeout=5).json()["messages"]
+    assert mail["subject"] == "Your temporary password"
+    assert mail["message"] == f"Your username is {user['Username']} and temporary password is {mail['code']}. "
+
+
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §5.2:
+# the wording when RESEND finds a user who is not FORCE_CHANGE_PASSWORD.
+def test_resend_needs_a_user_waiting_for_a_new_password(emulator, cognito):
+    cognito.admin_create_user(UserPoolId=POOL, Username="+919811000011", MessageAction="SUPPRESS")
+    resent = cognito.admin_create_user(UserPoolId=POOL, Username="+919811000011", MessageAction="RESEND")["User"]
+    assert resent["UserStatus"] == "FORCE_CHANGE_PASSWORD"
+    assert [sms["origin"] for sms in messages(emulator, "+919811000011")] == ["AdminCreateUser"]
+    sign_up(cognito, "+919811000012")
+    assert error_of(cognito.admin_create_user, UserPoolId=POOL, Username="+919811000012", MessageAction="RESEND") == {
+        "Code": "UnsupportedUserStateException", "Status": 400,
+        "Message": "Resend not possible. User status is not FORCE_CHANGE_PASSWORD."}
+    assert messages(emulator, "+919811000012")[-1]["origin"] == "SignUp"
+
+
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §5.1:
+# the two UsernameExistsException messages.
 def test_admin_create_user_errors(cognito):
     cognito.admin_create_user(UserPoolId=POOL, Username="+919811000003", MessageAction="SUPPRESS")
     assert error_of(cognito.admin_create_user, UserPoolId=POOL, Username="+919811000003") == {
@@ -36,6 +67,12 @@ def test_admin_create_user_errors(cognito):
         "Code": "InvalidPasswordException", "Status": 400,
         "Message": "Password does not conform to policy: Password not long enough"}
     assert error_of(cognito.admin_create_user, UserPoolId="us-east-1_nothere00", Username="+919811000004")["Code"] == "ResourceNotFoundException"
+    # A phone number another user signs in with, given as an attribute of a user signing in by email.
+    both = cognito.create_user_pool(PoolName="both", UsernameAttributes=["email", "phone_number"])["UserPool"]["Id"]
+    cognito.admin_create_user(UserPoolId=both, Username="+919811000013", MessageAction="SUPPRESS")
+    assert error_of(cognito.admin_create_user, UserPoolId=both, Username="uma@example.com", MessageAction="SUPPRESS",
+                    UserAttributes=[{"Name": "phone_number", "Value": "+919811000013"}]) == {
+        "Code": "UsernameExistsException", "Status": 400, "Message": "An account with the given phone_number already exists."}
 
 
 def test_admin_get_and_delete(cognito):
@@ -81,6 +118,22 @@ def test_admin_update_user_attributes(emulator, cognito):
         "Code": "AliasExistsException", "Status": 400, "Message": "An account with the given phone_number already exists."}
     assert error_of(cognito.admin_update_user_attributes, UserPoolId=POOL, Username="+919811000071",
                     UserAttributes=[{"Name": "phone_number", "Value": "12345"}])["Message"] == "Invalid phone number format."
+
+
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §5.7:
+# the wording for changing a non-mutable attribute.
+def test_admin_update_of_a_non_mutable_attribute(cognito):
+    pool = cognito.create_user_pool(PoolName="fixed", Schema=[
+        {"Name": "tenant", "AttributeDataType": "String", "Mutable": False}])["UserPool"]["Id"]
+    cognito.admin_create_user(UserPoolId=pool, Username="tara", MessageAction="SUPPRESS")
+    set_tenant = {"UserPoolId": pool, "Username": "tara"}
+    cognito.admin_update_user_attributes(**set_tenant, UserAttributes=[{"Name": "custom:tenant", "Value": "acme"}])
+    cognito.admin_update_user_attributes(**set_tenant, UserAttributes=[{"Name": "custom:tenant", "Value": "acme"}])
+    assert error_of(cognito.admin_update_user_attributes, **set_tenant,
+                    UserAttributes=[{"Name": "custom:tenant", "Value": "globex"}]) == {
+        "Code": "InvalidParameterException", "Status": 400, "Message": "Cannot modify the non-mutable attribute custom:tenant"}
+    attributes = {a["Name"]: a["Value"] for a in cognito.admin_get_user(**set_tenant)["UserAttributes"]}
+    assert attributes["custom:tenant"] == "acme"
 
 
 def test_disable_and_enable(cognito):
@@ -136,9 +189,17 @@ def test_list_users_pages_and_attributes_to_get(cognito, population):
     assert len(filtered_page["Users"]) == 2 and filtered_page["PaginationToken"]
 
 
-@pytest.mark.parametrize("bad", ['phone_number = +91', 'phone_number ~ "x"', 'custom:tier = "gold"'])
-def test_list_users_bad_filter(cognito, bad):
-    assert error_of(cognito.list_users, UserPoolId=POOL, Filter=bad)["Code"] == "InvalidParameterException"
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §5.8:
+# the wording for a filter that does not parse and for an attribute that cannot be searched.
+@pytest.mark.parametrize("bad, message", [
+    ('phone_number = +91', "Error while parsing filter."),
+    ('phone_number ~ "x"', "Error while parsing filter."),
+    ('custom:tier = "gold"', "Invalid search attribute: custom:tier"),
+    ('locale ^= "en"', "Invalid search attribute: locale"),
+])
+def test_list_users_bad_filter(cognito, bad, message):
+    assert error_of(cognito.list_users, UserPoolId=POOL, Filter=bad) == {
+        "Code": "InvalidParameterException", "Status": 400, "Message": message}
 
 
 def test_estimated_number_of_users(cognito, population):

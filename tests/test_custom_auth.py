@@ -110,16 +110,50 @@ def test_a_session_is_bound_to_client_and_user(emulator, cognito):
                     latest_code(emulator, "+919866000007"))["Message"] == "Invalid session for the user."
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §7.1:
+# the wording for CUSTOM_AUTH not allowed.
 def test_custom_auth_must_be_allowed_and_configured(emulator, cognito):
     password_only = cognito.create_user_pool_client(UserPoolId=POOL, ClientName="pw",
                                                     ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])
     error = error_of(start_otp, cognito, "+919866000009", client=password_only["UserPoolClient"]["ClientId"])
-    assert error["Code"] == "InvalidParameterException"
+    assert error == {"Code": "InvalidParameterException", "Status": 400,
+                     "Message": "Auth flow not enabled for this client"}
     pool = cognito.create_user_pool(PoolName="no-triggers", UsernameAttributes=["phone_number"])["UserPool"]["Id"]
     client = cognito.create_user_pool_client(UserPoolId=pool, ClientName="c")["UserPoolClient"]["ClientId"]
     assert error_of(start_otp, cognito, "+919866000009", client=client) == {
         "Code": "InvalidParameterException", "Status": 400,
         "Message": "Custom auth lambda trigger is not configured for the user pool."}
+
+
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §7.1:
+# a CUSTOM_AUTH_FLOW_ONLY client refuses the other flows with its own wording.
+@pytest.mark.parametrize("flow", ["USER_PASSWORD_AUTH", "USER_SRP_AUTH"])
+def test_a_custom_auth_only_client_names_itself_when_refusing_other_flows(emulator, cognito, flow):
+    client_id = cognito.create_user_pool_client(UserPoolId=POOL, ClientName="custom-only",
+                                                ExplicitAuthFlows=["CUSTOM_AUTH_FLOW_ONLY"])["UserPoolClient"]["ClientId"]
+    confirmed_user(emulator, cognito, "+919866000030")
+    error = error_of(cognito.initiate_auth, ClientId=client_id, AuthFlow=flow, AuthParameters={
+        "USERNAME": "+919866000030", "PASSWORD": "Generated-Passw0rd!", "SRP_A": "ab"})
+    assert error == {"Code": "InvalidParameterException", "Status": 400,
+                     "Message": "Only custom auth (lambda driven) is enabled for this client."}
+    assert start_otp(cognito, "+919866000030", client=client_id)["ChallengeName"] == "CUSTOM_CHALLENGE"
+
+
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §7.3:
+# the wording for an answer without a Session and for one naming another challenge.
+def test_an_answer_without_a_session_or_for_another_challenge(emulator, cognito):
+    phone = "+919866000031"
+    confirmed_user(emulator, cognito, phone)
+    challenge = start_otp(cognito, phone)
+    code = latest_code(emulator, phone)
+    missing = error_of(cognito.respond_to_auth_challenge, ClientId=CLIENT, ChallengeName="CUSTOM_CHALLENGE",
+                       ChallengeResponses={"USERNAME": phone, "ANSWER": code})
+    assert missing == {"Code": "InvalidParameterException", "Status": 400,
+                       "Message": "Missing required parameter Session"}
+    other = error_of(cognito.respond_to_auth_challenge, ClientId=CLIENT, ChallengeName="SMS_MFA",
+                     Session=challenge["Session"], ChallengeResponses={"USERNAME": phone, "SMS_MFA_CODE": code})
+    assert other == {"Code": "InvalidParameterException", "Status": 400,
+                     "Message": "Invalid challenge name: expected CUSTOM_CHALLENGE, got SMS_MFA."}
 
 
 # Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §7.2:
@@ -318,3 +352,58 @@ def test_pre_token_generation_v2_changes_the_access_token(emulator, cognito):
     assert access["roles"] == ["admin"]
     assert access["scope"] == "aws.cognito.signin.user.admin orders/read"
     assert cognito.get_user(AccessToken=result["AccessToken"])["Username"] == access["username"]
+
+
+def wire_pre_token(emulator, cognito, handler, version=None):
+    emulator.services.functions.register("pre-token-check", handler)
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:pre-token-check"
+    pool = cognito.describe_user_pool(UserPoolId=POOL)["UserPool"]
+    config = {**pool["LambdaConfig"], "PreTokenGeneration": arn}
+    if version:
+        config["PreTokenGenerationConfig"] = {"LambdaVersion": version, "LambdaArn": arn}
+    cognito.update_user_pool(UserPoolId=POOL, AutoVerifiedAttributes=["phone_number"], LambdaConfig=config)
+
+
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §8.5:
+# client_id, username, scope and event_id cannot be changed either.
+def test_pre_token_generation_cannot_change_the_four_extra_protected_claims(emulator, cognito):
+    forged = {"client_id": "forged", "username": "forged", "scope": "forged", "event_id": "forged"}
+
+    def pre_token(event, context):
+        event["response"]["claimsAndScopeOverrideDetails"] = {
+            "idTokenGeneration": {"claimsToAddOrOverride": {**forged, "tenant": "acme"}},
+            "accessTokenGeneration": {"claimsToAddOrOverride": {**forged, "tenant": "acme"},
+                                      "claimsToSuppress": list(forged)}}
+        return event
+
+    wire_pre_token(emulator, cognito, pre_token, version="V2_0")
+    phone = "+919866000032"
+    confirmed_user(emulator, cognito, phone)
+    result = otp_sign_in(emulator, cognito, phone)
+    id_claims, access = verify(emulator, result["IdToken"]), verify(emulator, result["AccessToken"])
+    assert id_claims["tenant"] == access["tenant"] == "acme"  # the function's other changes apply
+    user = cognito.admin_get_user(UserPoolId=POOL, Username=phone)["Username"]
+    assert (access["client_id"], access["username"], access["scope"]) == (CLIENT, user, "aws.cognito.signin.user.admin")
+    assert access["event_id"] != "forged" and id_claims["event_id"] != "forged"
+    assert not {"client_id", "username", "scope"} & set(id_claims)
+
+
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §8.5:
+# a claims section that is not an object is InvalidLambdaResponseException: Unrecognizable lambda output.
+@pytest.mark.parametrize("version, response", [
+    (None, {"claimsOverrideDetails": "tenant=acme"}),
+    ("V2_0", {"claimsAndScopeOverrideDetails": ["tenant"]}),
+    ("V2_0", {"claimsAndScopeOverrideDetails": {"idTokenGeneration": "tenant=acme"}}),
+    ("V2_0", {"claimsAndScopeOverrideDetails": {"accessTokenGeneration": {"claimsToAddOrOverride": ["tenant"]}}}),
+])
+def test_a_claims_section_that_is_not_an_object_is_unrecognizable(emulator, cognito, version, response):
+    def pre_token(event, context):
+        event["response"] = response
+        return event
+
+    wire_pre_token(emulator, cognito, pre_token, version=version)
+    phone = "+919866000033"
+    confirmed_user(emulator, cognito, phone)
+    challenge = start_otp(cognito, phone)
+    assert error_of(answer, cognito, challenge, phone, latest_code(emulator, phone)) == {
+        "Code": "InvalidLambdaResponseException", "Status": 400, "Message": "Unrecognizable lambda output"}

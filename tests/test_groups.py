@@ -14,13 +14,16 @@ def claims(token):
     return jwt.decode(token, options={"verify_signature": False})
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §13.1:
+# the wording of GroupExistsException.
 def test_group_lifecycle_and_errors(cognito):
     created = cognito.create_group(GroupName="admins", UserPoolId=POOL, Description="Admins", Precedence=1,
                                    RoleArn=ROLE.format("admin"))["Group"]
     assert {k: created[k] for k in ("GroupName", "UserPoolId", "Description", "Precedence", "RoleArn")} == {
         "GroupName": "admins", "UserPoolId": POOL, "Description": "Admins", "Precedence": 1,
         "RoleArn": ROLE.format("admin")}
-    assert error_of(cognito.create_group, GroupName="admins", UserPoolId=POOL)["Code"] == "GroupExistsException"
+    taken = error_of(cognito.create_group, GroupName="admins", UserPoolId=POOL)
+    assert (taken["Code"], taken["Message"]) == ("GroupExistsException", "A group with the name admins already exists.")
     updated = cognito.update_group(GroupName="admins", UserPoolId=POOL, Precedence=5)["Group"]
     assert updated["Precedence"] == 5 and updated["Description"] == "Admins"  # fields not given are kept
     assert cognito.get_group(GroupName="admins", UserPoolId=POOL)["Group"]["Precedence"] == 5
@@ -72,6 +75,8 @@ def test_members_by_phone_number_alias(emulator, cognito):
     assert cognito.list_users_in_group(UserPoolId=POOL, GroupName="staff")["Users"] == []
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §13.1:
+# the wording of the 101st group's LimitExceededException.
 def test_a_user_is_in_at_most_a_hundred_groups(emulator, cognito):
     confirmed_user(emulator, cognito, "+919877000003")
     for number in range(101):
@@ -79,8 +84,9 @@ def test_a_user_is_in_at_most_a_hundred_groups(emulator, cognito):
     for number in range(100):
         cognito.admin_add_user_to_group(UserPoolId=POOL, Username="+919877000003", GroupName=f"g{number:03d}")
     cognito.admin_add_user_to_group(UserPoolId=POOL, Username="+919877000003", GroupName="g000")  # already in
-    assert error_of(cognito.admin_add_user_to_group, UserPoolId=POOL, Username="+919877000003",
-                    GroupName="g100")["Code"] == "LimitExceededException"
+    limited = error_of(cognito.admin_add_user_to_group, UserPoolId=POOL, Username="+919877000003", GroupName="g100")
+    assert (limited["Code"], limited["Message"]) == ("LimitExceededException",
+                                                     "A user can be a member of at most 100 groups.")
 
 
 # Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §13.2:

@@ -1,5 +1,7 @@
 """The SMS inbox API, SNS Publish, and the inbox page."""
 
+from xml.etree import ElementTree
+
 import botocore.exceptions
 import pytest
 import requests
@@ -78,14 +80,30 @@ def test_sns_publish_lands_in_the_inbox(emulator):
     assert messages(emulator, "+919833000005")[-1]["code"] is None
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §9.1:
+# the texts of the SNS stand-in's errors.
 def test_sns_errors_are_sns_errors(emulator):
     sns = emulator.client("sns")
     with pytest.raises(botocore.exceptions.ClientError) as caught:
         sns.list_topics()
     assert caught.value.response["Error"]["Code"] == "InvalidAction"
+    assert caught.value.response["Error"]["Message"] == "The action ListTopics is not valid for this web service."
     error = error_of(sns.publish, PhoneNumber="98330", Message="x")
-    assert (error["Code"], error["Status"]) == ("InvalidParameter", 400)
-    assert error_of(sns.publish, TopicArn="arn:aws:sns:us-east-1:123456789012:t", Message="x")["Code"] == "InvalidParameter"
+    assert error == {**error, "Code": "InvalidParameter", "Status": 400,
+                     "Message": "Invalid parameter: PhoneNumber Reason: 98330 is not valid to publish to"}
+    error = error_of(sns.publish, TopicArn="arn:aws:sns:us-east-1:123456789012:t", Message="x")
+    assert error == {**error, "Code": "InvalidParameter",
+                     "Message": "Invalid parameter: the emulator delivers only SMS; publish with PhoneNumber."}
+    error = error_of(sns.publish, Message="x")
+    assert error == {**error, "Code": "InvalidParameter",
+                     "Message": "Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter"}
+    response = requests.post(emulator.url, data={"Action": "Publish", "PhoneNumber": "+919833000006"}, timeout=5)
+    assert response.status_code == 400
+    namespace = {"sns": "http://sns.amazonaws.com/doc/2010-03-31/"}
+    fault = ElementTree.fromstring(response.text).find("sns:Error", namespace)
+    assert (fault.findtext("sns:Code", namespaces=namespace), fault.findtext("sns:Message", namespaces=namespace)) == (
+        "ValidationError",
+        "1 validation error detected: Value null at 'message' failed to satisfy constraint: Member must not be null")
 
 
 def test_email_codes_have_an_inbox_too(emulator, cognito):

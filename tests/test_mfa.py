@@ -104,7 +104,8 @@ def test_pool_mfa_configuration_round_trip(cognito):
 
 
 # Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §14.1:
-# email MFA without a DEVELOPER sending account is InvalidParameterException.
+# email MFA without a DEVELOPER sending account is InvalidParameterException; the type of the MFA-and-passwordless
+# refusal.
 def test_pool_mfa_configuration_errors(cognito):
     error = error_of(cognito.create_user_pool, PoolName="p", MfaConfiguration="ON")
     assert error["Code"] == "InvalidParameterException"
@@ -134,7 +135,9 @@ def test_pool_mfa_configuration_errors(cognito):
         "SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "SMS_OTP"]}})["UserPool"]["Id"]
     error = error_of(cognito.set_user_pool_mfa_config, UserPoolId=passwordless, MfaConfiguration="OPTIONAL",
                      SoftwareTokenMfaConfiguration={"Enabled": True})
-    assert error["Message"] == "Only PASSWORD and WEB_AUTHN (if configured) can be enabled as an auth factor if MFA is enabled"
+    assert (error["Code"], error["Message"]) == (
+        "InvalidParameterException",
+        "Only PASSWORD and WEB_AUTHN (if configured) can be enabled as an auth factor if MFA is enabled")
 
 
 # Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §14.1:
@@ -335,6 +338,8 @@ def test_software_tokens_need_the_pool_to_allow_them(emulator, cognito):
                      "Message": "Software Token MFA has not been enabled by the userPool"}
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §14.2:
+# the wording for two preferred factors.
 def test_only_one_factor_can_be_preferred_and_both_enabled_means_choosing(emulator, cognito):
     pool_id, client_id = mfa_pool(cognito, mfa="OPTIONAL")
     secret = with_totp(emulator, cognito, pool_id, client_id, "lee", phone_number="+15550100012",
@@ -342,7 +347,7 @@ def test_only_one_factor_can_be_preferred_and_both_enabled_means_choosing(emulat
     error = error_of(cognito.admin_set_user_mfa_preference, UserPoolId=pool_id, Username="lee",
                      SMSMfaSettings={"Enabled": True, "PreferredMfa": True},
                      SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True})
-    assert error["Code"] == "InvalidParameterException"
+    assert (error["Code"], error["Message"]) == ("InvalidParameterException", "Only one MFA type can be preferred.")
     cognito.admin_set_user_mfa_preference(UserPoolId=pool_id, Username="lee", SMSMfaSettings={"Enabled": True},
                                           SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": False})
     got = cognito.admin_get_user(UserPoolId=pool_id, Username="lee")
@@ -435,11 +440,50 @@ def test_custom_auth_with_srp_asks_for_the_second_factor_after_the_password(emul
     assert asked == [1]
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §14.4:
+# the wording when neither or both of AccessToken and Session are given.
 @pytest.mark.parametrize("operation", ["associate_software_token", "verify_software_token"])
-def test_access_token_or_session_exactly(cognito, operation):
+@pytest.mark.parametrize("both", [False, True])
+def test_access_token_or_session_exactly(cognito, operation, both):
     extra = {"UserCode": "123456"} if operation == "verify_software_token" else {}
+    if both:
+        extra.update(AccessToken="a" * 40, Session="s" * 40)
     error = error_of(getattr(cognito, operation), **extra)
-    assert error["Code"] == "InvalidParameterException"
+    assert (error["Code"], error["Message"]) == ("InvalidParameterException",
+                                                 "Exactly one of AccessToken or Session must be given.")
+
+
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §14.4:
+# VerifySoftwareToken by access token with nothing associated is SoftwareTokenMFANotFoundException.
+def test_verifying_with_nothing_associated(emulator, cognito):
+    pool_id, client_id = mfa_pool(cognito, mfa="OPTIONAL", sms=False)
+    user(cognito, pool_id, "una")
+    access = password_sign_in(cognito, client_id, "una")["AuthenticationResult"]["AccessToken"]
+    error = error_of(cognito.verify_software_token, AccessToken=access, UserCode="123456")
+    assert (error["Code"], error["Message"]) == ("SoftwareTokenMFANotFoundException",
+                                                 "Software Token MFA does not exist for the user.")
+
+
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §14.2:
+# preferences are accepted while the pool's MFA is OFF and act once it is on; MFAOptions other than SMS are refused.
+def test_preferences_set_while_mfa_is_off_act_once_it_is_on(emulator, cognito):
+    pool_id = cognito.create_user_pool(PoolName="off", SmsConfiguration=SMS)["UserPool"]["Id"]
+    assert cognito.get_user_pool_mfa_config(UserPoolId=pool_id)["MfaConfiguration"] == "OFF"
+    client_id = cognito.create_user_pool_client(UserPoolId=pool_id, ClientName="app",
+                                                ExplicitAuthFlows=FLOWS)["UserPoolClient"]["ClientId"]
+    user(cognito, pool_id, "val", phone_number="+15550100020")
+    cognito.admin_set_user_mfa_preference(UserPoolId=pool_id, Username="val",
+                                          SMSMfaSettings={"Enabled": True, "PreferredMfa": True})
+    got = cognito.admin_get_user(UserPoolId=pool_id, Username="val")
+    assert (got["UserMFASettingList"], got["PreferredMfaSetting"]) == (["SMS_MFA"], "SMS_MFA")
+    assert "AuthenticationResult" in password_sign_in(cognito, client_id, "val")
+    cognito.set_user_pool_mfa_config(UserPoolId=pool_id, MfaConfiguration="OPTIONAL",
+                                     SmsMfaConfiguration={"SmsAuthenticationMessage": "Code {####}"})
+    assert password_sign_in(cognito, client_id, "val")["ChallengeName"] == "SMS_MFA"
+    error = error_of(cognito.admin_set_user_settings, UserPoolId=pool_id, Username="val",
+                     MFAOptions=[{"DeliveryMedium": "EMAIL", "AttributeName": "email"}])
+    assert (error["Code"], error["Message"]) == ("InvalidParameterException",
+                                                 "Only SMS to phone_number can be set through MFAOptions.")
 
 
 # -- found in review: each of these once went wrong -----------------------------------------------------------

@@ -118,6 +118,8 @@ def test_a_nested_export_is_found_as_lambda_finds_it(live):
     assert result_of(live, "nested") == {"style": "nested"}
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §6.10:
+# TypeScript compiled with esbuild on load, whatever the Node.js version.
 def test_typescript_is_compiled_on_load_and_keeps_naming_its_source(live):
     result = result_of(live, "typescript", {"name": "asha"})
     folder = os.path.join(HANDLERS, "typescript")
@@ -163,6 +165,8 @@ def test_the_context_has_lambdas_fields(live):
 
 # -- environment ----------------------------------------------------------------------------------------------
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §6.10:
+# AWS_ENDPOINT_URL added, so a handler's SDK clients call the emulator.
 def test_two_functions_running_at_once_each_see_only_their_own_environment(live):
     results = {}
 
@@ -239,6 +243,8 @@ def test_a_function_past_its_timeout_is_stopped_and_the_next_call_starts_afresh(
     assert pids[0] != pids[1] and not _alive(pids[0])
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §6.10:
+# the wording of Runtime.NodeJsExit.
 @pytest.mark.parametrize("name, error_type, message", [
     ("forgets-async", "Runtime.NodeJsExit", "Error: Runtime exited without providing a reason"),
     ("bigint", "Error", "Unable to stringify response body"),
@@ -335,6 +341,8 @@ def test_a_failing_trigger_is_reported_as_cognito_reports_a_lambdas_failure(live
         "UserNotFoundException"
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §6.8:
+# no retry after Cognito stops waiting.
 def test_cognito_stops_waiting_for_a_trigger_after_five_seconds_and_the_function_stops_at_its_own_timeout(live):
     """Here the function's own timeout is 6 s: Cognito gives up first, and the function runs on until then."""
     wire_pre_sign_up(live, "hangs-6s")

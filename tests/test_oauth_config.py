@@ -22,7 +22,7 @@ def test_a_domain_is_created_described_shown_on_the_pool_and_deleted(cognito):
 
 
 # Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §16.1:
-# a pool has at most one prefix domain (InvalidParameterException).
+# a pool has at most one prefix domain (InvalidParameterException); the wording for a reserved word.
 def test_a_domain_belongs_to_one_pool_and_a_pool_has_one_prefix(cognito):
     cognito.create_user_pool_domain(UserPoolId=POOL, Domain="first-prefix")
     other = cognito.create_user_pool(PoolName="other")["UserPool"]["Id"]
@@ -31,8 +31,9 @@ def test_a_domain_belongs_to_one_pool_and_a_pool_has_one_prefix(cognito):
         "Message": "Domain already associated with another user pool."}
     assert error_of(cognito.create_user_pool_domain, UserPoolId=POOL, Domain="second-prefix")["Code"] == \
         "InvalidParameterException"
-    assert error_of(cognito.create_user_pool_domain, UserPoolId=other, Domain="my-cognito-app")["Code"] == \
-        "InvalidParameterException"  # a reserved word
+    assert error_of(cognito.create_user_pool_domain, UserPoolId=other, Domain="my-cognito-app") == {
+        "Code": "InvalidParameterException", "Status": 400,
+        "Message": "Domain my-cognito-app contains a reserved word: aws, amazon or cognito."}
     assert error_of(cognito.delete_user_pool_domain, UserPoolId=other, Domain="first-prefix")["Code"] == \
         "ResourceNotFoundException"
 
@@ -53,12 +54,14 @@ def test_a_custom_domain_is_a_full_name_and_a_prefix_is_one_label(cognito):
                     CustomDomainConfig=config)["Code"] == "InvalidParameterException"  # the pattern still holds
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §16.2:
+# the message for a second server with the same identifier.
 def test_resource_servers_are_created_listed_updated_and_deleted(cognito):
     scopes = [{"ScopeName": "read", "ScopeDescription": "read"}]
     created = cognito.create_resource_server(UserPoolId=POOL, Identifier=API, Name="api", Scopes=scopes)
     assert created["ResourceServer"] == {"UserPoolId": POOL, "Identifier": API, "Name": "api", "Scopes": scopes}
-    assert error_of(cognito.create_resource_server, UserPoolId=POOL, Identifier=API, Name="again")["Code"] == \
-        "InvalidParameterException"
+    assert error_of(cognito.create_resource_server, UserPoolId=POOL, Identifier=API, Name="again") == {
+        "Code": "InvalidParameterException", "Status": 400, "Message": f"{API} already exists in user pool {POOL}."}
     for number in range(3):
         cognito.create_resource_server(UserPoolId=POOL, Identifier=f"urn:api:{number}", Name=f"api {number}")
     first = cognito.list_resource_servers(UserPoolId=POOL, MaxResults=2)
@@ -70,6 +73,24 @@ def test_resource_servers_are_created_listed_updated_and_deleted(cognito):
     cognito.delete_resource_server(UserPoolId=POOL, Identifier=API)
     assert error_of(cognito.describe_resource_server, UserPoolId=POOL, Identifier=API)["Code"] == \
         "ResourceNotFoundException"
+
+
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §16.2:
+# ListResourceServers without MaxResults answers a page of 50.
+def test_list_resource_servers_without_max_results_answers_a_page_of_fifty(emulator, cognito):
+    # The API allows 25 servers a pool, fewer than a page; more are put straight into the store, as a data directory
+    # written by another version might hold them, so that the page size itself shows.
+    for number in range(25):
+        cognito.create_resource_server(UserPoolId=POOL, Identifier=f"urn:api:{number:02d}", Name=f"api {number}")
+    whole = cognito.list_resource_servers(UserPoolId=POOL)
+    assert len(whole["ResourceServers"]) == 25 and "NextToken" not in whole
+    for number in range(25, 51):
+        emulator.services.store.insert_resource_server(POOL, {"UserPoolId": POOL, "Identifier": f"urn:api:{number:02d}",
+                                                              "Name": f"api {number}", "Scopes": []})
+    page = cognito.list_resource_servers(UserPoolId=POOL)
+    assert [s["Identifier"] for s in page["ResourceServers"]] == [f"urn:api:{number:02d}" for number in range(50)]
+    rest = cognito.list_resource_servers(UserPoolId=POOL, NextToken=page["NextToken"])
+    assert [s["Identifier"] for s in rest["ResourceServers"]] == ["urn:api:50"] and "NextToken" not in rest
 
 
 def oauth_client(cognito, **settings):

@@ -4,6 +4,7 @@ relying party taken from a custom domain, user verification "preferred" by defau
 base64url ends in "X" (kept whole, not trimmed like padding), a credential object without a response, and a token
 whose user was deleted."""
 
+import base64
 import os
 
 import pytest
@@ -34,6 +35,8 @@ def test_a_second_registration_excludes_the_first_with_its_transports(cognito, p
     assert options["excludeCredentials"] == [{"id": first["id"], "type": "public-key", "transports": ["internal"]}]
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §17.1:
+# without a RelyingPartyId the custom domain is the relying party; UserVerification unset means preferred.
 def test_without_a_relying_party_id_a_custom_domain_is_the_relying_party(cognito):
     pool_id = cognito.create_user_pool(
         PoolName="custom-domain", UsernameAttributes=["phone_number"], UserPoolTier="ESSENTIALS",
@@ -79,3 +82,20 @@ def test_a_deleted_users_token_registers_nothing(cognito, pool):
     # StartWebAuthnRegistration's model lists no UserNotFoundException: the token is refused as revoked.
     error = error_of(cognito.start_web_authn_registration, AccessToken=token)
     assert (error["Code"], error["Message"]) == ("NotAuthorizedException", "Access Token has been revoked")
+
+
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §17.2:
+# the values of CredentialCreationOptions (algorithms, timeout, resident key, attestation, rp and user).
+def test_the_registration_options_cognito_leaves_open(cognito, pool):
+    pool_id, _ = pool
+    token = signed_in_user(cognito, pool)
+    options = cognito.start_web_authn_registration(AccessToken=token)["CredentialCreationOptions"]
+    sub = cognito.get_user(AccessToken=token)["Username"]  # phone-number usernames: the internal name is the sub
+    assert options["rp"] == {"id": "localhost", "name": "passkeys"}
+    assert options["user"] == {"id": base64.urlsafe_b64encode(sub.encode()).decode().rstrip("="),
+                               "name": "+919813000001", "displayName": "+919813000001"}
+    assert options["pubKeyCredParams"] == [{"type": "public-key", "alg": alg} for alg in (-8, -7, -257)]
+    assert options["timeout"] == 3 * 60 * 1000
+    assert options["authenticatorSelection"] == {"residentKey": "required", "requireResidentKey": True,
+                                                 "userVerification": "required"}
+    assert options["attestation"] == "none"

@@ -1,8 +1,8 @@
 """Password sign-in checked against the stored SRP verifier, the lockout, and the new-password challenge."""
 
-from tests.auth_helpers import CLIENT, PASSWORD, POOL, confirmed_user, verify
+from tests.auth_helpers import CLIENT, PASSWORD, POOL, answer, confirmed_user, start_otp, verify, wrong_code
 from tests.conftest import error_of
-from tests.inbox import messages
+from tests.inbox import latest_code, messages
 
 
 def password_sign_in(cognito, username, password, client=CLIENT):
@@ -64,6 +64,45 @@ def test_lockout_after_five_wrong_passwords(emulator, cognito):
     emulator.services.clock.advance(2)
     assert password_sign_in(cognito, "+919888000007", PASSWORD)["AuthenticationResult"]
     assert error_of(password_sign_in, cognito, "+919888000007", "Wrong-Passw0rd!")["Message"] == "Incorrect username or password."
+
+
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §7.8:
+# a texted-code (custom) sign-in neither waits for a lockout nor counts toward one.
+def test_a_texted_code_sign_in_neither_waits_for_nor_adds_to_the_lockout(emulator, cognito):
+    locked = "+919888000020"
+    confirmed_user(emulator, cognito, locked)
+    for _ in range(5):
+        error_of(password_sign_in, cognito, locked, "Wrong-Passw0rd!")
+    assert error_of(password_sign_in, cognito, locked, PASSWORD)["Message"] == "Password attempts exceeded"
+    challenge = start_otp(cognito, locked)
+    assert "AuthenticationResult" in answer(cognito, challenge, locked, latest_code(emulator, locked))
+    counted = "+919888000021"
+    confirmed_user(emulator, cognito, counted)
+    for _ in range(4):
+        error_of(password_sign_in, cognito, counted, "Wrong-Passw0rd!")
+    challenge = start_otp(cognito, counted)
+    wrong = wrong_code(latest_code(emulator, counted))
+    for _ in range(2):
+        challenge = answer(cognito, challenge, counted, wrong)
+    assert error_of(answer, cognito, challenge, counted, wrong)["Message"] == "Incorrect username or password."
+    # Four wrong passwords and three wrong codes: were the codes counted, the user would be locked out now.
+    assert "AuthenticationResult" in password_sign_in(cognito, counted, PASSWORD)
+
+
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §7.8:
+# a password reset keeps the count of wrong passwords; only a right password clears it.
+def test_a_password_reset_keeps_the_count_of_wrong_passwords(emulator, cognito):
+    phone = "+919888000022"
+    confirmed_user(emulator, cognito, phone)
+    for _ in range(4):
+        error_of(password_sign_in, cognito, phone, "Wrong-Passw0rd!")
+    cognito.forgot_password(ClientId=CLIENT, Username=phone)
+    cognito.confirm_forgot_password(ClientId=CLIENT, Username=phone, ConfirmationCode=latest_code(emulator, phone),
+                                    Password="Reset-Passw0rd!")
+    assert error_of(password_sign_in, cognito, phone, "Wrong-Passw0rd!")["Message"] == "Incorrect username or password."
+    assert error_of(password_sign_in, cognito, phone, "Reset-Passw0rd!")["Message"] == "Password attempts exceeded"
+    emulator.services.clock.advance(2)
+    assert "AuthenticationResult" in password_sign_in(cognito, phone, "Reset-Passw0rd!")
 
 
 def test_admin_created_user_sets_a_new_password(emulator, cognito):

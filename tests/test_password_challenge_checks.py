@@ -24,6 +24,8 @@ def test_new_password_required_shows_the_users_attributes_but_not_sub_or_the_ver
         "email": "olu@example.com", "name": "Olu"}
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §7.6:
+# a Session that differs from the SECRET_BLOCK is refused.
 def test_a_password_verifier_answer_must_carry_its_own_session_or_none(emulator, cognito):
     confirmed_user(emulator, cognito, "+919711000101")
     confirmed_user(emulator, cognito, "+919711000102")

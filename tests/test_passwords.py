@@ -83,6 +83,23 @@ def test_reset_code_lives_an_hour_and_a_new_one_replaces_it(emulator, cognito):
     cognito.confirm_forgot_password(ClientId=CLIENT, Username=phone, ConfirmationCode=second, Password=NEW_PASSWORD)
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §11.1:
+# at most 5 ForgotPassword calls per user per hour.
+def test_forgot_password_allows_five_calls_an_hour(emulator, cognito):
+    phone = "+919878000015"
+    confirmed_user(emulator, cognito, phone)
+    for _ in range(5):
+        cognito.forgot_password(ClientId=CLIENT, Username=phone)
+    limited = error_of(cognito.forgot_password, ClientId=CLIENT, Username=phone)
+    assert (limited["Code"], limited["Message"]) == ("LimitExceededException",
+                                                     "Attempt limit exceeded, please try after some time.")
+    assert [m["origin"] for m in messages(emulator, phone)].count("ForgotPassword") == 5
+    confirmed_user(emulator, cognito, "+919878000016")  # the limit is the user's, not the pool's
+    cognito.forgot_password(ClientId=CLIENT, Username="+919878000016")
+    emulator.services.clock.advance(3601)
+    assert cognito.forgot_password(ClientId=CLIENT, Username=phone)["CodeDeliveryDetails"]["DeliveryMedium"] == "SMS"
+
+
 def test_forgot_password_refusals(emulator, cognito):
     unknown = error_of(cognito.forgot_password, ClientId=CLIENT, Username="+919878000999")
     assert (unknown["Code"], unknown["Message"]) == ("UserNotFoundException",
@@ -151,8 +168,9 @@ def test_change_password(emulator, cognito):
     wrong = error_of(cognito.change_password, AccessToken=token, PreviousPassword="Wrong-Passw0rd!",
                      ProposedPassword=NEW_PASSWORD)
     assert (wrong["Code"], wrong["Message"]) == ("NotAuthorizedException", "Incorrect username or password.")
-    assert error_of(cognito.change_password, AccessToken=token,
-                    ProposedPassword=NEW_PASSWORD)["Code"] == "InvalidParameterException"
+    missing = error_of(cognito.change_password, AccessToken=token, ProposedPassword=NEW_PASSWORD)
+    assert (missing["Code"], missing["Message"]) == ("InvalidParameterException",
+                                                     "Missing required parameter PreviousPassword")
     assert error_of(cognito.change_password, AccessToken=token, PreviousPassword=PASSWORD,
                     ProposedPassword="weak")["Code"] == "InvalidPasswordException"
     cognito.change_password(AccessToken=token, PreviousPassword=PASSWORD, ProposedPassword=NEW_PASSWORD)
@@ -174,6 +192,8 @@ def test_change_password_allows_five_tries_an_hour(emulator, cognito):
     assert limited["Code"] == "LimitExceededException"
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §11.6:
+# the message of PasswordHistoryPolicyViolationException.
 def test_password_history(emulator, cognito):
     cognito.update_user_pool(UserPoolId=POOL, AutoVerifiedAttributes=["phone_number"],
                              LambdaConfig=cognito.describe_user_pool(UserPoolId=POOL)["UserPool"]["LambdaConfig"],
@@ -182,7 +202,8 @@ def test_password_history(emulator, cognito):
     confirmed_user(emulator, cognito, phone)
     token = password_sign_in(cognito, phone, PASSWORD)["AuthenticationResult"]["AccessToken"]
     same = error_of(cognito.change_password, AccessToken=token, PreviousPassword=PASSWORD, ProposedPassword=PASSWORD)
-    assert same["Code"] == "PasswordHistoryPolicyViolationException"
+    assert (same["Code"], same["Message"]) == ("PasswordHistoryPolicyViolationException",
+                                               "Password has previously been used.")
     cognito.change_password(AccessToken=token, PreviousPassword=PASSWORD, ProposedPassword=NEW_PASSWORD)
     assert error_of(cognito.change_password, AccessToken=token, PreviousPassword=NEW_PASSWORD,
                     ProposedPassword=PASSWORD)["Code"] == "PasswordHistoryPolicyViolationException"
@@ -208,10 +229,15 @@ def test_admin_set_user_password(emulator, cognito, permanent):
                     Password=NEW_PASSWORD)["Code"] == "UserNotFoundException"
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §11.5:
+# AdminResetUserPassword's code goes through CustomMessage_ForgotPassword.
 def test_admin_reset_then_sign_in_asks_for_a_reset(emulator, cognito):
     phone = "+919878000012"
     confirmed_user(emulator, cognito, phone)
-    cognito.admin_reset_user_password(UserPoolId=POOL, Username=phone)
+    seen = record_triggers(emulator, cognito, "CustomMessage")
+    cognito.admin_reset_user_password(UserPoolId=POOL, Username=phone, ClientMetadata={"by": "admin"})
+    assert [(event["triggerSource"], event["request"].get("clientMetadata")) for event in seen] == [
+        ("CustomMessage_ForgotPassword", {"by": "admin"})]
     assert cognito.admin_get_user(UserPoolId=POOL, Username=phone)["UserStatus"] == "RESET_REQUIRED"
     message = messages(emulator, phone)[-1]
     assert message["origin"] == "AdminResetUserPassword"

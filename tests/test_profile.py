@@ -230,3 +230,17 @@ def test_sign_up_honours_write_attributes(emulator, cognito):
                                                      "A client attempted to write unauthorized attribute")
     cognito.sign_up(ClientId=client_id, Username="+919879000018", Password="Generated-Passw0rd!",
                     UserAttributes=[{"Name": "given_name", "Value": "Ok"}])
+
+
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §12.3:
+# the wording for an attribute that cannot be verified or that the user lacks.
+def test_a_code_only_for_a_phone_number_or_email_the_user_has(emulator, cognito):
+    phone = "+919879000030"
+    confirmed_user(emulator, cognito, phone)
+    token = otp_sign_in(emulator, cognito, phone)["AccessToken"]
+    for attribute in ("email", "name"):
+        refused = error_of(cognito.get_user_attribute_verification_code, AccessToken=token, AttributeName=attribute)
+        assert (refused["Code"], refused["Message"]) == (
+            "InvalidParameterException", f"Invalid attribute name or the user has no {attribute}.")
+    sent = cognito.get_user_attribute_verification_code(AccessToken=token, AttributeName="phone_number")
+    assert sent["CodeDeliveryDetails"]["AttributeName"] == "phone_number"

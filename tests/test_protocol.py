@@ -71,6 +71,19 @@ def test_an_error_quoting_a_huge_value_keeps_its_header_short(emulator):
     assert response.headers["x-amzn-ErrorMessage"].endswith("...")
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §1.3:
+# the error header only for a plain ASCII message, its whitespace collapsed.
+def test_the_error_header_carries_only_plain_ascii(emulator):
+    accented = post(emulator, "DescribeUserPool", {"UserPoolId": "pool-\u00e9"})
+    assert "pool-\u00e9" in assert_cognito_error(accented, "InvalidParameterException")["message"]
+    assert "x-amzn-ErrorMessage" not in accented.headers
+    spaced = post(emulator, "DescribeUserPool", {"UserPoolId": "pool\n\t  one"})
+    message = assert_cognito_error(spaced, "InvalidParameterException")["message"]
+    assert "pool\n\t  one" in message
+    assert spaced.headers["x-amzn-ErrorMessage"] == " ".join(message.split())
+    assert "pool one" in spaced.headers["x-amzn-ErrorMessage"]
+
+
 # Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §1.6:
 # UnknownOperationException for a name Cognito lacks.
 def test_operation_not_in_cognito_is_unknown(emulator):
@@ -101,9 +114,33 @@ def test_unimplemented_operation_names_itself(emulator):
 
 
 @pytest.mark.parametrize("raw", [b"{not json", b"\xff\xfe\x00garbage", b'{"MaxResults": 5', b"[1, 2]", b'"text"', b"42"])
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §1.5:
+# SerializationException's text under "Message", capital M.
 def test_malformed_bodies_are_serialization_errors(emulator, raw):
     body = assert_cognito_error(post(emulator, "ListUserPools", None, raw=raw), "SerializationException")
     assert body["Message"]
+
+
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §1.5:
+# the text for a body that is not JSON at all.
+@pytest.mark.parametrize("raw", [b"{not json", b"\xff\xfe\x00garbage", b'{"MaxResults": 5'])
+def test_a_body_that_is_not_json_says_so(emulator, raw):
+    response = post(emulator, "ListUserPools", None, raw=raw)
+    assert_cognito_error(response, "SerializationException")
+    assert response.json() == {"__type": "SerializationException", "Message": "Request body is not valid JSON."}
+
+
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §1.1:
+# no signature is checked, on signed operations too.
+@pytest.mark.parametrize("authorization", [None, "AWS4-HMAC-SHA256 Credential=nobody/20000101/us-east-1/"
+                                                 "cognito-idp/aws4_request, SignedHeaders=host, Signature=00"])
+def test_signed_operations_need_no_valid_signature(emulator, authorization):
+    headers = {"Authorization": authorization} if authorization else {}
+    response = post(emulator, "AdminGetUser", {"UserPoolId": "us-east-1_otpDemo01", "Username": "nobody"},
+                    headers=headers)
+    body = assert_cognito_error(response, "UserNotFoundException")  # got past authentication to the lookup
+    assert body["message"] == "User does not exist."
+    assert post(emulator, "ListUserPools", {"MaxResults": 1}, headers=headers).status_code == 200
 
 
 # Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §1.1:

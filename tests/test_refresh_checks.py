@@ -48,6 +48,8 @@ def test_refreshing_for_a_client_with_a_secret_needs_the_secret_hash(cognito):
             "NotAuthorizedException", f"Unable to verify secret hash for client {client_id}")
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §3.8:
+# the names a refresh's SECRET_HASH may be made with.
 def test_the_secret_hash_may_be_made_with_the_username_or_an_alias(cognito):
     client_id, secret, username, token = signed_in_with_a_secret(cognito)
     for name in (username, PHONE, EMAIL):

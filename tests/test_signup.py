@@ -225,6 +225,41 @@ def test_no_auto_verified_attribute_sends_no_code(emulator, cognito):
     assert messages(emulator, "+919800000015") == []
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §4.5:
+# ResendConfirmationCode where no code can be sent.
+def test_resend_without_an_auto_verified_attribute(emulator, cognito):
+    pool = cognito.create_user_pool(PoolName="quiet", UsernameAttributes=["phone_number"])["UserPool"]
+    client = cognito.create_user_pool_client(UserPoolId=pool["Id"], ClientName="c")["UserPoolClient"]["ClientId"]
+    sign_up(cognito, "+919800000019", client=client)
+    assert error_of(cognito.resend_confirmation_code, ClientId=client, Username="+919800000019") == {
+        "Code": "InvalidParameterException", "Status": 400, "Message": "Auto verification not turned on."}
+    assert messages(emulator, "+919800000019") == []
+
+
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §3.5:
+# the wording for setting sub.
+def test_sub_cannot_be_given(cognito):
+    sub = [{"Name": "sub", "Value": "8f6a3c1e-0000-4000-8000-000000000000"}]
+    immutable = {"Code": "InvalidParameterException", "Status": 400,
+                 "Message": "Attributes did not conform to the schema: sub: Attribute cannot be updated. "
+                            "(changing an immutable attribute)"}
+    assert error_of(sign_up, cognito, "+919800000020", UserAttributes=sub) == immutable
+    assert error_of(cognito.admin_create_user, UserPoolId=POOL, Username="+919800000020", UserAttributes=sub,
+                    MessageAction="SUPPRESS") == immutable
+
+
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §3.5:
+# verified flags a user sends to SignUp are dropped.
+def test_sign_up_drops_the_verified_flags_a_user_sends(cognito):
+    pool = cognito.create_user_pool(PoolName="flags", AutoVerifiedAttributes=["email"])["UserPool"]["Id"]
+    client = cognito.create_user_pool_client(UserPoolId=pool, ClientName="c")["UserPoolClient"]["ClientId"]
+    cognito.sign_up(ClientId=client, Username="cara", Password=PASSWORD, UserAttributes=[
+        {"Name": "email", "Value": "cara@example.com"}, {"Name": "email_verified", "Value": "true"},
+        {"Name": "phone_number", "Value": "+919800000021"}, {"Name": "phone_number_verified", "Value": "true"}])
+    _, attributes = attributes_of(cognito, "cara", pool=pool)
+    assert (attributes["email_verified"], attributes["phone_number_verified"]) == ("false", "false")
+
+
 def test_plain_username_pool(cognito):
     pool = cognito.create_user_pool(PoolName="names")["UserPool"]
     client = cognito.create_user_pool_client(UserPoolId=pool["Id"], ClientName="c")["UserPoolClient"]["ClientId"]

@@ -60,6 +60,8 @@ def test_pre_sign_up_event_shape(wired, cognito, calls):
     assert context.function_name == "pre" and context.get_remaining_time_in_millis() > 0
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §4.2:
+# an auto-confirmed sign-up runs PostConfirmation with SignUp's ClientMetadata.
 def test_pre_sign_up_auto_confirms_and_verifies(wired, emulator, cognito, calls):
     register, make_pool = wired
 
@@ -67,7 +69,8 @@ def test_pre_sign_up_auto_confirms_and_verifies(wired, emulator, cognito, calls)
         event["response"].update(autoConfirmUser=True, autoVerifyPhone=True)
 
     pool, client = make_pool(PreSignUp=register("pre", confirm), PostConfirmation=register("post"))
-    response = cognito.sign_up(ClientId=client, Username="+919844000002", Password="Passw0rd-123!")
+    response = cognito.sign_up(ClientId=client, Username="+919844000002", Password="Passw0rd-123!",
+                               ClientMetadata={"campaign": "diwali"})
     assert response["UserConfirmed"] is True
     assert "CodeDeliveryDetails" not in response
     assert messages(emulator, "+919844000002") == []
@@ -75,6 +78,34 @@ def test_pre_sign_up_auto_confirms_and_verifies(wired, emulator, cognito, calls)
     assert user["UserStatus"] == "CONFIRMED"
     assert {a["Name"]: a["Value"] for a in user["UserAttributes"]}["phone_number_verified"] == "true"
     assert [name for name, _, _ in calls] == ["pre", "post"]
+    post = calls[1][1]
+    assert post["triggerSource"] == "PostConfirmation_ConfirmSignUp"
+    assert post["request"]["clientMetadata"] == {"campaign": "diwali"}
+    assert post["request"]["userAttributes"]["phone_number_verified"] == "true"
+
+
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §4.2:
+# the wording for an auto-verify flag without the attribute.
+@pytest.mark.parametrize("flag, signs_in_with, username, attribute", [
+    ("autoVerifyEmail", "phone_number", "+919844000012", "email"),
+    ("autoVerifyPhone", "email", "dev@example.com", "phone_number"),
+])
+def test_pre_sign_up_auto_verifying_a_missing_attribute_is_refused(emulator, cognito, calls, flag, signs_in_with,
+                                                                  username, attribute):
+    def verify(event, context):
+        calls.append(event["triggerSource"])
+        event["response"].update(autoConfirmUser=True, **{flag: True})
+        return event
+
+    emulator.services.functions.register("verify-missing", verify)
+    pool = cognito.create_user_pool(PoolName="flags", UsernameAttributes=[signs_in_with],
+                                    LambdaConfig={"PreSignUp": ARN.format("verify-missing")})["UserPool"]["Id"]
+    client = cognito.create_user_pool_client(UserPoolId=pool, ClientName="app")["UserPoolClient"]["ClientId"]
+    error = error_of(cognito.sign_up, ClientId=client, Username=username, Password="Passw0rd-123!")
+    assert error == {"Code": "InvalidParameterException", "Status": 400,
+                     "Message": f"{flag} is set but the user has no {attribute}."}
+    assert calls == ["PreSignUp_SignUp"]
+    assert error_of(cognito.admin_get_user, UserPoolId=pool, Username=username)["Code"] == "UserNotFoundException"
 
 
 def test_pre_sign_up_denies_by_raising(wired, cognito):
@@ -141,6 +172,8 @@ def test_post_confirmation_after_confirm_sign_up(wired, emulator, cognito, calls
     assert cognito.admin_get_user(UserPoolId=pool, Username="+919844000007")["UserStatus"] == "CONFIRMED"
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §6.6:
+# UnexpectedLambdaException for a function that cannot be found or imported.
 def test_unknown_function_and_bad_output(wired, emulator, cognito):
     register, make_pool = wired
     _, client = make_pool(PreSignUp=ARN.format("not-registered"))
@@ -171,6 +204,8 @@ def test_functions_from_configuration(tmp_path):
         assert response["UserConfirmed"] is True
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §6.1:
+# boto3 named as aws-sdk-boto3-<version>.
 def test_pre_sign_up_without_metadata_as_cognito_sends_it(wired, cognito, calls):
     # A real event for a caller that sent neither: validationData null, no clientMetadata key (docs §6.3, §6.5).
     register, make_pool = wired

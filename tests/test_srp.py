@@ -19,6 +19,8 @@ def test_pycognito_signs_in(emulator, cognito):
     assert verify(emulator, tokens["IdToken"])["phone_number"] == "+919711000001"
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §7.6:
+# USER_SRP_AUTH returns no Session, and the SECRET_BLOCK alone finds the sign-in.
 def test_challenge_parameters(emulator, cognito):
     confirmed_user(emulator, cognito, "+919711000002")
     client = srp(cognito, "+919711000002", PASSWORD)
@@ -62,6 +64,28 @@ def test_srp_must_be_allowed_and_user_confirmed(emulator, cognito):
         srp(cognito, "+919711000004", PASSWORD).authenticate_user()
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §7.1:
+# a client with only legacy ExplicitAuthFlows values also allows SRP.
+def test_a_client_with_only_legacy_flows_allows_srp(emulator, cognito):
+    phone = "+919711000010"
+    confirmed_user(emulator, cognito, phone)
+    for legacy in (["ADMIN_NO_SRP_AUTH"], ["USER_PASSWORD_AUTH"]):
+        client_id = cognito.create_user_pool_client(UserPoolId=POOL, ClientName="legacy",
+                                                    ExplicitAuthFlows=legacy)["UserPoolClient"]["ClientId"]
+        client = AWSSRP(username=phone, password=PASSWORD, pool_id=POOL, client_id=client_id, client=cognito)
+        assert client.authenticate_user()["AuthenticationResult"]["AccessToken"]
+
+
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §7.6:
+# the wording for an SRP_A that is not hexadecimal.
+def test_an_srp_a_that_is_not_hexadecimal_is_refused(emulator, cognito):
+    confirmed_user(emulator, cognito, "+919711000011")
+    error = error_of(cognito.initiate_auth, ClientId=CLIENT, AuthFlow="USER_SRP_AUTH",
+                     AuthParameters={"USERNAME": "+919711000011", "SRP_A": "not-hex"})
+    assert error == {"Code": "InvalidParameterException", "Status": 400,
+                     "Message": "SRP_A is not a hexadecimal number."}
+
+
 def test_admin_created_user_must_change_password(emulator, cognito):
     cognito.admin_create_user(UserPoolId=POOL, Username="+919711000005", TemporaryPassword="Temp-Passw0rd!",
                               MessageAction="SUPPRESS")
@@ -69,13 +93,16 @@ def test_admin_created_user_must_change_password(emulator, cognito):
         srp(cognito, "+919711000005", "Temp-Passw0rd!").authenticate_user()
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §7.6:
+# CUSTOM_AUTH returns the SECRET_BLOCK as the Session.
 def test_custom_auth_starting_with_srp(emulator, cognito):
     phone = "+919711000006"
     confirmed_user(emulator, cognito, phone)
     client = srp(cognito, phone, PASSWORD)
     parameters = {**client.get_auth_params(), "CHALLENGE_NAME": "SRP_A"}
     verifier = cognito.initiate_auth(ClientId=CLIENT, AuthFlow="CUSTOM_AUTH", AuthParameters=parameters)
-    assert verifier["ChallengeName"] == "PASSWORD_VERIFIER" and verifier["Session"]
+    assert verifier["ChallengeName"] == "PASSWORD_VERIFIER"
+    assert verifier["Session"] == verifier["ChallengeParameters"]["SECRET_BLOCK"]
     responses = client.process_challenge(verifier["ChallengeParameters"], parameters)
     custom = cognito.respond_to_auth_challenge(ClientId=CLIENT, ChallengeName="PASSWORD_VERIFIER",
                                                Session=verifier["Session"], ChallengeResponses=responses)

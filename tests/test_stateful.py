@@ -580,6 +580,8 @@ def running():
         yield emulator
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §7.8 and §11.1:
+# texted-code sign-ins and password resets leave the lockout count alone (§7.8); 5 ForgotPassword calls an hour (§11.1).
 def test_the_emulator_agrees_with_the_model(running):
     CognitoModel.running = running
     run = settings(max_examples=EXAMPLES, stateful_step_count=30, deadline=None,

@@ -37,6 +37,8 @@ def signed_in(emulator, cognito):
     return otp_sign_in(emulator, cognito, "+919877000001")
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §8.12:
+# keys and discovery stay on the emulator; the document's issuer is the iss the tokens carry.
 def test_jwks_has_a_key_per_token_use(emulator, cognito, signed_in):
     keys = requests.get(f"{emulator.url}/{POOL}/.well-known/jwks.json", timeout=5).json()["keys"]
     assert len(keys) == 2 and keys[0]["kid"] != keys[1]["kid"]
@@ -62,6 +64,8 @@ def test_pyjwt_verifies_with_the_issuer_cognito_mints(emulator, cognito, signed_
     assert cognito.get_user(AccessToken=access)["Username"] == id_claims["cognito:username"]
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §8.12:
+# after a switch, access tokens of the pool's other issuer form are refused.
 def test_issuer_configuration_updated(emulator, cognito):
     pool = cognito.create_user_pool(PoolName="global", IssuerConfiguration={"Type": "UPDATED"})["UserPool"]["Id"]
     assert cognito.describe_user_pool(UserPoolId=pool)["UserPool"]["IssuerConfiguration"] == {"Type": "UPDATED"}
@@ -82,6 +86,33 @@ def test_issuer_configuration_updated(emulator, cognito):
                                   AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD})["AuthenticationResult"]
     original = f"https://cognito-idp.us-east-1.amazonaws.com/{pool}"
     assert verify(emulator, again["AccessToken"], issuer=original, pool=pool)["iss"] == original
+
+
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §8.12:
+# IssuerConfiguration absent means ORIGINAL, so an UpdateUserPool that leaves it out goes back to the classic issuer.
+def test_an_update_without_issuer_configuration_goes_back_to_the_original_issuer(emulator, cognito):
+    pool = cognito.create_user_pool(PoolName="global", IssuerConfiguration={"Type": "UPDATED"})["UserPool"]["Id"]
+    client = cognito.create_user_pool_client(
+        UserPoolId=pool, ClientName="web", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    )["UserPoolClient"]["ClientId"]
+    updated = password_sign_in(cognito, pool, client, "alice")
+    assert jwt.decode(updated["IdToken"], options={"verify_signature": False})["iss"] == (
+        f"https://issuer-cognito-idp.us-east-1.amazonaws.com/{pool}")
+    cognito.update_user_pool(UserPoolId=pool)  # IssuerConfiguration left out
+    tokens = cognito.initiate_auth(ClientId=client, AuthFlow="USER_PASSWORD_AUTH",
+                                   AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD})["AuthenticationResult"]
+    original = f"https://cognito-idp.us-east-1.amazonaws.com/{pool}"
+    assert verify(emulator, tokens["AccessToken"], issuer=original, pool=pool)["iss"] == original
+    discovery = requests.get(f"{emulator.url}/{pool}/.well-known/openid-configuration", timeout=5).json()
+    assert discovery["issuer"] == original
+    # A pool made without the setting mints the classic form too.
+    plain = cognito.create_user_pool(PoolName="plain")["UserPool"]["Id"]
+    plain_client = cognito.create_user_pool_client(
+        UserPoolId=plain, ClientName="web", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    )["UserPoolClient"]["ClientId"]
+    plain_tokens = password_sign_in(cognito, plain, plain_client, "bob")
+    assert jwt.decode(plain_tokens["IdToken"], options={"verify_signature": False})["iss"] == (
+        f"https://cognito-idp.us-east-1.amazonaws.com/{plain}")
 
 
 # Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §8.12:
@@ -251,6 +282,52 @@ def test_deleted_or_disabled_user(emulator, cognito, signed_in):
     assert error_of(cognito.get_user, AccessToken=signed_in["AccessToken"])["Message"] == "User is disabled."
     cognito.admin_delete_user(UserPoolId=POOL, Username="+919877000001")
     assert error_of(cognito.get_user, AccessToken=signed_in["AccessToken"])["Code"] == "UserNotFoundException"
+
+
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §8.2:
+# a kid is the base64 SHA-256 of the public key (DER SubjectPublicKeyInfo).
+def test_a_kid_is_the_base64_sha256_of_its_public_key(emulator, cognito, signed_in):
+    import hashlib
+
+    from cryptography.hazmat.primitives import serialization
+
+    keys = requests.get(f"{emulator.url}/{POOL}/.well-known/jwks.json", timeout=5).json()["keys"]
+    for key in keys:
+        public = jwt.algorithms.RSAAlgorithm.from_jwk(json.dumps(key))
+        der = public.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+        assert key["kid"] == base64.b64encode(hashlib.sha256(der).digest()).decode()
+
+
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §8.6:
+# a disabled user's refresh token is refused with NotAuthorizedException: User is disabled.
+def test_a_disabled_users_refresh_token_is_refused(emulator, cognito, signed_in):
+    cognito.admin_disable_user(UserPoolId=POOL, Username="+919877000001")
+    disabled = {"Code": "NotAuthorizedException", "Status": 400, "Message": "User is disabled."}
+    assert error_of(cognito.initiate_auth, ClientId=CLIENT, AuthFlow="REFRESH_TOKEN_AUTH",
+                    AuthParameters={"REFRESH_TOKEN": signed_in["RefreshToken"]}) == disabled
+    assert error_of(cognito.get_tokens_from_refresh_token, RefreshToken=signed_in["RefreshToken"],
+                    ClientId=CLIENT) == disabled
+    cognito.admin_enable_user(UserPoolId=POOL, Username="+919877000001")
+    assert cognito.get_tokens_from_refresh_token(RefreshToken=signed_in["RefreshToken"],
+                                                 ClientId=CLIENT)["AuthenticationResult"]["AccessToken"]
+
+
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §8.8:
+# the three messages of RevokeToken's refusals.
+def test_revoke_token_refusals_are_worded(emulator, cognito, signed_in):
+    no_revocation = cognito.create_user_pool_client(UserPoolId=POOL, ClientName="no-revocation",
+                                                    EnableTokenRevocation=False)["UserPoolClient"]["ClientId"]
+    assert error_of(cognito.revoke_token, Token=signed_in["RefreshToken"], ClientId=no_revocation) == {
+        "Code": "UnsupportedOperationException", "Status": 400,
+        "Message": "Token revocation is not enabled for this app client."}
+    assert error_of(cognito.revoke_token, Token=signed_in["RefreshToken"], ClientId="nosuchclient") == {
+        "Code": "UnauthorizedException", "Status": 400, "Message": "Client nosuchclient does not exist."}
+    secret = cognito.create_user_pool_client(UserPoolId=POOL, ClientName="secret",
+                                             GenerateSecret=True)["UserPoolClient"]["ClientId"]
+    assert error_of(cognito.revoke_token, Token=signed_in["RefreshToken"], ClientId=secret,
+                    ClientSecret="notTheSecretAtAllButLongEnough") == {
+        "Code": "UnauthorizedException", "Status": 400, "Message": f"Unable to verify secret for client {secret}"}
+    assert cognito.get_user(AccessToken=signed_in["AccessToken"])  # nothing was revoked
 
 
 def test_keys_and_tokens_survive_a_restart(tmp_path):

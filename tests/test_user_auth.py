@@ -73,7 +73,8 @@ def test_the_confirmation_session_expires(emulator, cognito):
     assert error["Message"] == "Invalid session for the user, session is expired."
 
 
-def test_an_auto_confirmed_sign_up_signs_in_with_sign_ups_session(emulator, cognito):
+def auto_confirming(emulator, cognito):
+    """The seeded pool with a PreSignUp function that confirms every sign-up."""
     def auto_confirm(event, context):
         event["response"]["autoConfirmUser"] = True
         return event
@@ -82,6 +83,10 @@ def test_an_auto_confirmed_sign_up_signs_in_with_sign_ups_session(emulator, cogn
     cognito.update_user_pool(UserPoolId=POOL, AutoVerifiedAttributes=["phone_number"], Policies={
         "SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "SMS_OTP"]}},
         LambdaConfig={"PreSignUp": "arn:aws:lambda:us-east-1:123456789012:function:auto-confirm"})
+
+
+def test_an_auto_confirmed_sign_up_signs_in_with_sign_ups_session(emulator, cognito):
+    auto_confirming(emulator, cognito)
     answer = cognito.sign_up(ClientId=CLIENT, Username="+15550200005", Password=PASSWORD)
     assert answer["UserConfirmed"] is True
     assert user_auth(cognito, "+15550200005", Session=answer["Session"])["AuthenticationResult"]["AccessToken"]
@@ -106,6 +111,8 @@ def test_select_challenge_lists_what_the_pool_allows_and_the_user_has(emulator, 
     assert tokens["RefreshToken"]
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §15.4:
+# the wording for a SELECT_CHALLENGE answer that was not offered.
 def test_select_challenge_with_a_password(emulator, cognito):
     cognito.sign_up(ClientId=CLIENT, Username="+15550200007", Password=PASSWORD,
                     UserAttributes=[{"Name": "email", "Value": "ola@example.com"}])  # an email the pool does not use
@@ -120,8 +127,9 @@ def test_select_challenge_with_a_password(emulator, cognito):
     assert tokens["AuthenticationResult"]["AccessToken"]
     # An answer that was not offered is refused.
     challenge = user_auth(cognito, "+15550200007")
-    assert error_of(respond, cognito, challenge, "SELECT_CHALLENGE", "+15550200007", ANSWER="EMAIL_OTP")["Code"] == \
-        "InvalidParameterException"
+    error = error_of(respond, cognito, challenge, "SELECT_CHALLENGE", "+15550200007", ANSWER="EMAIL_OTP")
+    assert (error["Code"], error["Message"]) == ("InvalidParameterException",
+                                                 "The challenge EMAIL_OTP is not available for this user.")
 
 
 def test_preferred_sms_otp_a_wrong_code_then_the_right_one(emulator, cognito):
@@ -231,6 +239,35 @@ def test_sign_in_policy_checks(cognito, factors, code):
     error = error_of(cognito.create_user_pool, PoolName="p",
                      Policies={"SignInPolicy": {"AllowedFirstAuthFactors": factors}})
     assert error["Code"] == code
+
+
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §15.5:
+# SignUp's Session lives 24 hours, as long as the code it waits for.
+def test_sign_ups_session_lives_a_day(emulator, cognito):
+    auto_confirming(emulator, cognito)
+    early = cognito.sign_up(ClientId=CLIENT, Username="+15550200030", Password=PASSWORD)
+    late = cognito.sign_up(ClientId=CLIENT, Username="+15550200031", Password=PASSWORD)
+    clock = emulator.services.clock
+    clock.advance(24 * 3600 - 10)  # far beyond AuthSessionValidity's 3 minutes
+    assert user_auth(cognito, "+15550200030", Session=early["Session"])["AuthenticationResult"]["AccessToken"]
+    clock.advance(11)
+    error = error_of(user_auth, cognito, "+15550200031", Session=late["Session"])
+    assert (error["Code"], error["Message"]) == ("NotAuthorizedException",
+                                                 "Invalid session for the user, session is expired.")
+
+
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §15.1:
+# UpdateUserPool to LITE with email MFA on is TierChangeNotAllowedException (wording chosen).
+def test_a_pool_with_email_mfa_cannot_move_to_lite(cognito):
+    email = {"EmailSendingAccount": "DEVELOPER", "SourceArn": "arn:aws:ses:us-east-1:123456789012:identity/a@b.c"}
+    pool_id = cognito.create_user_pool(PoolName="mail-mfa", EmailConfiguration=email)["UserPool"]["Id"]
+    cognito.set_user_pool_mfa_config(UserPoolId=pool_id, MfaConfiguration="OPTIONAL",
+                                     EmailMfaConfiguration={"Message": "Code {####}"})
+    error = error_of(cognito.update_user_pool, UserPoolId=pool_id, UserPoolTier="LITE", EmailConfiguration=email,
+                     MfaConfiguration="OPTIONAL")
+    assert error == {"Code": "TierChangeNotAllowedException", "Status": 400,
+                     "Message": "Email MFA is active: the pool cannot change to the LITE plan."}
+    assert cognito.describe_user_pool(UserPoolId=pool_id)["UserPool"]["UserPoolTier"] == "ESSENTIALS"
 
 
 # Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §15.1:

@@ -12,6 +12,8 @@ def pool_id(cognito):
     return cognito.create_user_pool(PoolName="clients")["UserPool"]["Id"]
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §2.1:
+# client ids of 26 lower-case letters and digits.
 def test_create_client_with_cognito_defaults(cognito, pool_id):
     client = cognito.create_user_pool_client(UserPoolId=pool_id, ClientName="web")["UserPoolClient"]
     assert re.fullmatch(r"[a-z0-9]{26}", client["ClientId"])
@@ -25,6 +27,8 @@ def test_create_client_with_cognito_defaults(cognito, pool_id):
     assert client["TokenValidityUnits"] == {"AccessToken": "minutes", "IdToken": "minutes", "RefreshToken": "days"}
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §2.1:
+# client secrets of 51 lower-case letters and digits.
 def test_generate_secret(cognito, pool_id):
     client = cognito.create_user_pool_client(UserPoolId=pool_id, ClientName="server", GenerateSecret=True)["UserPoolClient"]
     assert re.fullmatch(r"[a-z0-9]{51}", client["ClientSecret"])
@@ -47,13 +51,18 @@ def test_refresh_validity_zero_means_thirty_days(cognito, pool_id):
     assert (client["RefreshTokenValidity"], client["TokenValidityUnits"]["RefreshToken"]) == (30, "days")
 
 
-@pytest.mark.parametrize("settings", [
-    {"AccessTokenValidity": 2, "TokenValidityUnits": {"AccessToken": "days"}},
-    {"IdTokenValidity": 4, "TokenValidityUnits": {"IdToken": "minutes"}},
-    {"RefreshTokenValidity": 30, "TokenValidityUnits": {"RefreshToken": "minutes"}},
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §2.9:
+# the wording of an out-of-range validity.
+@pytest.mark.parametrize("settings, field, low, high", [
+    ({"AccessTokenValidity": 2, "TokenValidityUnits": {"AccessToken": "days"}}, "AccessTokenValidity", 300, 86400),
+    ({"IdTokenValidity": 4, "TokenValidityUnits": {"IdToken": "minutes"}}, "IdTokenValidity", 300, 86400),
+    ({"RefreshTokenValidity": 30, "TokenValidityUnits": {"RefreshToken": "minutes"}}, "RefreshTokenValidity",
+     3600, 315360000),
 ])
-def test_validity_out_of_range(cognito, pool_id, settings):
-    assert error_of(cognito.create_user_pool_client, UserPoolId=pool_id, ClientName="c", **settings)["Code"] == "InvalidParameterException"
+def test_validity_out_of_range(cognito, pool_id, settings, field, low, high):
+    error = error_of(cognito.create_user_pool_client, UserPoolId=pool_id, ClientName="c", **settings)
+    assert error == {"Code": "InvalidParameterException", "Status": 400,
+                     "Message": f"Invalid range for token validity: {field} must be between {low} and {high} seconds."}
 
 
 def test_refresh_flow_must_be_allowed(cognito, pool_id):
@@ -63,10 +72,13 @@ def test_refresh_flow_must_be_allowed(cognito, pool_id):
                      "Message": "REFRESH_TOKEN_AUTH should always be allowed."}
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §2.8:
+# the wording of the refusal.
 def test_legacy_and_new_flows_do_not_mix(cognito, pool_id):
     error = error_of(cognito.create_user_pool_client, UserPoolId=pool_id, ClientName="c",
                      ExplicitAuthFlows=["ADMIN_NO_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])
-    assert error["Code"] == "InvalidParameterException"
+    assert error == {"Code": "InvalidParameterException", "Status": 400,
+                     "Message": "ExplicitAuthFlows can not have both legacy and new values."}
     legacy = cognito.create_user_pool_client(UserPoolId=pool_id, ClientName="old",
                                              ExplicitAuthFlows=["ADMIN_NO_SRP_AUTH"])["UserPoolClient"]
     assert legacy["ExplicitAuthFlows"] == ["ADMIN_NO_SRP_AUTH"]

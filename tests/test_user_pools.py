@@ -8,8 +8,8 @@ from tests.conftest import error_of
 PRE_SIGN_UP = "arn:aws:lambda:us-east-1:123456789012:function:pre-sign-up"
 
 
-# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §2.2, §2.3:
-# the defaults of a pool created without settings.
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §2.1, §2.2, §2.3:
+# the pool id's length and the ARN's account, and the defaults of a pool created without settings.
 def test_create_user_pool_with_cognito_defaults(cognito):
     pool = cognito.create_user_pool(PoolName="defaults")["UserPool"]
     assert re.fullmatch(r"us-east-1_[0-9A-Za-z]{9}", pool["Id"])
@@ -58,16 +58,34 @@ def test_create_phone_username_pool_with_settings(cognito):
     assert schema["phone_number"]["Required"] is True
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §2.5:
+# the wording of the refusal.
 def test_username_and_alias_attributes_exclude_each_other(cognito):
     error = error_of(cognito.create_user_pool, PoolName="both", UsernameAttributes=["email"],
                      AliasAttributes=["phone_number"])
-    assert error["Code"] == "InvalidParameterException"
+    assert error == {"Code": "InvalidParameterException", "Status": 400,
+                     "Message": "Only one of AliasAttributes or UsernameAttributes can be set in a User Pool."}
 
 
 def test_required_custom_attribute_is_refused(cognito):
     error = error_of(cognito.create_user_pool, PoolName="p", Schema=[{"Name": "tenant", "Required": True}])
     assert error == {"Code": "InvalidParameterException", "Status": 400,
                      "Message": "Required custom attributes are not supported currently."}
+
+
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §2.4:
+# the wording for a custom attribute defined twice.
+def test_a_custom_attribute_defined_twice_is_refused(cognito):
+    error = error_of(cognito.create_user_pool, PoolName="p", Schema=[
+        {"Name": "tenant", "AttributeDataType": "String"}, {"Name": "tenant", "AttributeDataType": "Number"}])
+    assert error == {"Code": "InvalidParameterException", "Status": 400,
+                     "Message": "Existing attribute already has name custom:tenant."}
+    # A developer-only attribute of the same name is another attribute (dev:custom:tenant).
+    pool = cognito.create_user_pool(PoolName="p", Schema=[
+        {"Name": "tenant", "AttributeDataType": "String"},
+        {"Name": "tenant", "AttributeDataType": "String", "DeveloperOnlyAttribute": True}])["UserPool"]
+    names = [attribute["Name"] for attribute in pool["SchemaAttributes"]]
+    assert {"custom:tenant", "dev:custom:tenant"} <= set(names)
 
 
 def test_sms_template_must_hold_the_code_placeholder(cognito):
@@ -130,8 +148,16 @@ def test_list_user_pools_with_boto3_paginator(cognito):
     assert names == ["otp-demo", "otp-native", "pg-0", "pg-1", "pg-2"]
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §2.11:
+# the wording for a token that is not one of the emulator's, or is another listing's.
 def test_bad_next_token(cognito):
-    assert error_of(cognito.list_user_pools, MaxResults=5, NextToken="garbage")["Code"] == "InvalidParameterException"
+    invalid = {"Code": "InvalidParameterException", "Status": 400, "Message": "Invalid pagination token."}
+    assert error_of(cognito.list_user_pools, MaxResults=5, NextToken="garbage") == invalid
+    pool_id = cognito.create_user_pool(PoolName="two-users")["UserPool"]["Id"]
+    for name in ("ana", "ben"):
+        cognito.admin_create_user(UserPoolId=pool_id, Username=name, MessageAction="SUPPRESS")
+    users_token = cognito.list_users(UserPoolId=pool_id, Limit=1)["PaginationToken"]  # a real token, of ListUsers
+    assert error_of(cognito.list_user_pools, MaxResults=5, NextToken=users_token) == invalid
 
 
 def test_delete_user_pool(cognito):
@@ -143,10 +169,13 @@ def test_delete_user_pool(cognito):
     assert error_of(cognito.delete_user_pool, UserPoolId=pool_id)["Code"] == "ResourceNotFoundException"
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §2.7:
+# the wording of the refusal.
 def test_deletion_protection(cognito):
     pool_id = cognito.create_user_pool(PoolName="kept", DeletionProtection="ACTIVE")["UserPool"]["Id"]
     error = error_of(cognito.delete_user_pool, UserPoolId=pool_id)
-    assert error["Code"] == "InvalidParameterException"
-    assert "deletion protection" in error["Message"]
+    assert error == {"Code": "InvalidParameterException", "Status": 400,
+                     "Message": "The user pool cannot be deleted because deletion protection is activated."}
+    assert cognito.describe_user_pool(UserPoolId=pool_id)["UserPool"]["Name"] == "kept"
     cognito.update_user_pool(UserPoolId=pool_id, DeletionProtection="INACTIVE")
     cognito.delete_user_pool(UserPoolId=pool_id)

@@ -128,6 +128,22 @@ def test_lenient_scalars_as_coral_reads_them():
     assert cleaned["AuthSessionValidity"] == 5
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §1.4:
+# a model pattern the regex engine cannot compile is not enforced.
+def test_a_pattern_the_engine_cannot_read_is_not_enforced():
+    from botocore.model import ShapeResolver
+
+    shapes = ShapeResolver({"Request": {"type": "structure", "members": {"Code": {"shape": "Code"},
+                                                                         "Name": {"shape": "Name"}}},
+                            "Code": {"type": "string", "pattern": "[0-9"},  # unclosed: no engine reads it
+                            "Name": {"type": "string", "pattern": "[a-z]+"}})
+    request = shapes.get_shape_by_name("Request")
+    assert validate_input(request, {"Code": "anything at all", "Name": "asha"}) == {"Code": "anything at all",
+                                                                                   "Name": "asha"}
+    with pytest.raises(errors.InvalidParameterException, match="regular expression pattern: \\[a-z\\]\\+"):
+        validate_input(request, {"Code": "x", "Name": "Asha!"})  # a readable pattern still is
+
+
 def test_map_values_are_checked():
     message = violation("SignUp", {"ClientId": "abc", "Username": "u", "ClientMetadata": {"k": "v" * 140000}})
     assert "at 'clientMetadata' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 131072]" in message
