@@ -126,6 +126,33 @@ def test_discovery_names_the_endpoints_of_a_pool_with_a_domain(live):
     assert document["issuer"] == f"https://cognito-idp.us-east-1.amazonaws.com/{POOL}"
 
 
+def test_a_pool_without_a_domain_is_served_but_not_listed_in_its_discovery_document(live):
+    """Cognito has no managed login without a domain; the emulator serves its endpoints for such a pool anyway, so a
+    correct app never breaks, while the discovery document lists them only with a domain, as Cognito's does
+    (chosen: docs/cognito-behaviour.md §16.1)."""
+    cognito = live.client()
+    pool_id = cognito.create_user_pool(PoolName="no-domain", UsernameAttributes=["email"])["UserPool"]["Id"]
+    client_id = cognito.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="web", AllowedOAuthFlowsUserPoolClient=True, AllowedOAuthFlows=["code"],
+        AllowedOAuthScopes=["openid", "email"], CallbackURLs=[CALLBACK],
+        SupportedIdentityProviders=["COGNITO"])["UserPoolClient"]["ClientId"]
+    cognito.admin_create_user(UserPoolId=pool_id, Username="ravi@example.com", MessageAction="SUPPRESS",
+                              UserAttributes=[{"Name": "email", "Value": "ravi@example.com"}])
+    cognito.admin_set_user_password(UserPoolId=pool_id, Username="ravi@example.com", Password=PASSWORD,
+                                    Permanent=True)
+    document = requests.get(f"{live.url}/{pool_id}/.well-known/openid-configuration", timeout=10).json()
+    assert not {"token_endpoint", "userinfo_endpoint", "end_session_endpoint"} & set(document)
+    browser = requests.Session()
+    login = authorize(browser, authorize_url(live, client_id=client_id))
+    answer = sign_in_at(browser, login, "ravi@example.com", PASSWORD)
+    assert answer.status_code == 302 and answer.headers["Location"].startswith(CALLBACK + "?code="), answer.text
+    code = parse_qs(urlsplit(answer.headers["Location"]).query)["code"][0]
+    tokens = requests.post(f"{live.url}/oauth2/token", timeout=10, data={
+        "grant_type": "authorization_code", "client_id": client_id, "code": code, "redirect_uri": CALLBACK})
+    assert tokens.status_code == 200, tokens.text
+    assert claims(tokens.json()["id_token"])["iss"] == document["issuer"]
+
+
 def test_authorization_code_with_pkce_through_the_hosted_page(live, user):
     client, endpoints, tokens, _ = code_flow(live, user)
     assert set(tokens) >= {"access_token", "id_token", "refresh_token", "token_type", "expires_in"}
@@ -459,6 +486,23 @@ def test_the_hosted_page_asks_for_the_texted_mfa_code(live):
     assert "Invalid code or auth state for the user." in wrong.text and "Enter your code" in wrong.text  # try again
     answer = submit(browser, live, wrong, code=code)
     assert answer.status_code == 302 and answer.headers["Location"].startswith(CALLBACK + "?code=")
+
+
+def test_mfa_setup_is_not_offered_on_the_hosted_page(live):
+    """A user who must set up an authenticator app is told to sign in through the API, and never signed in without
+    the second factor (chosen: docs/cognito-behaviour.md §16.4)."""
+    cognito = live.client()
+    pool_id, client_id = oauth_pool(cognito)
+    cognito.set_user_pool_mfa_config(UserPoolId=pool_id, MfaConfiguration="ON",
+                                     SoftwareTokenMfaConfiguration={"Enabled": True})
+    cognito.admin_create_user(UserPoolId=pool_id, Username="noor", MessageAction="SUPPRESS")
+    cognito.admin_set_user_password(UserPoolId=pool_id, Username="noor", Password=PASSWORD, Permanent=True)
+    browser, login = hosted_login(live, client_id)
+    challenge = submit(browser, live, login, username="noor", password=PASSWORD)
+    assert "Set up multi-factor authentication" in challenge.text
+    assert "This step (MFA_SETUP) is not offered by the hosted sign-in page; sign in through the API." in challenge.text
+    answer = submit(browser, live, challenge)
+    assert answer.status_code == 200 and "Sign in again." in answer.text and "Location" not in answer.headers
 
 
 def test_a_temporary_password_is_changed_on_the_hosted_page(live):

@@ -29,8 +29,9 @@ def test_a_domain_belongs_to_one_pool_and_a_pool_has_one_prefix(cognito):
     assert error_of(cognito.create_user_pool_domain, UserPoolId=other, Domain="first-prefix") == {
         "Code": "InvalidParameterException", "Status": 400,
         "Message": "Domain already associated with another user pool."}
-    assert error_of(cognito.create_user_pool_domain, UserPoolId=POOL, Domain="second-prefix")["Code"] == \
-        "InvalidParameterException"
+    assert error_of(cognito.create_user_pool_domain, UserPoolId=POOL, Domain="second-prefix") == {
+        "Code": "InvalidParameterException", "Status": 400,
+        "Message": f"User pool {POOL} already has a prefix domain configured."}
     assert error_of(cognito.create_user_pool_domain, UserPoolId=other, Domain="my-cognito-app") == {
         "Code": "InvalidParameterException", "Status": 400,
         "Message": "Domain my-cognito-app contains a reserved word: aws, amazon or cognito."}
@@ -50,6 +51,12 @@ def test_a_custom_domain_is_a_full_name_and_a_prefix_is_one_label(cognito):
     assert error_of(cognito.create_user_pool_domain, UserPoolId=POOL, Domain="login.example.com") == {
         "Code": "InvalidParameterException", "Status": 400,
         "Message": "Domain login.example.com is not a valid prefix: a domain with dots needs CustomDomainConfig."}
+    # One custom domain beside the prefix (undocumented, chosen: docs/cognito-behaviour.md §16.1).
+    assert error_of(cognito.create_user_pool_domain, UserPoolId=POOL, Domain="login.example.com",
+                    CustomDomainConfig=config) == {
+        "Code": "InvalidParameterException", "Status": 400,
+        "Message": f"User pool {POOL} already has a custom domain configured."}
+    assert cognito.create_user_pool_domain(UserPoolId=POOL, Domain="beside-the-custom-one")["ManagedLoginVersion"] == 1
     assert error_of(cognito.create_user_pool_domain, UserPoolId=POOL, Domain="Auth.Example.com",
                     CustomDomainConfig=config)["Code"] == "InvalidParameterException"  # the pattern still holds
 

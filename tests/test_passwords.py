@@ -128,10 +128,19 @@ def test_forgot_password_hides_user_existence_when_the_client_asks(emulator, cog
     client = cognito.create_user_pool_client(UserPoolId=POOL, ClientName="hiding",
                                              PreventUserExistenceErrors="ENABLED")["UserPoolClient"]["ClientId"]
     sent = cognito.forgot_password(ClientId=client, Username="+919878000998")
-    assert sent["CodeDeliveryDetails"]["DeliveryMedium"] == "SMS"
+    # The made-up destination is masked from the username (undocumented, chosen: docs/cognito-behaviour.md §11.2).
+    assert sent["CodeDeliveryDetails"] == {"Destination": "+********0998", "DeliveryMedium": "SMS",
+                                           "AttributeName": "phone_number"}
     assert messages(emulator, "+919878000998") == []
     assert error_of(cognito.confirm_forgot_password, ClientId=client, Username="+919878000998",
                     ConfirmationCode="123456", Password=NEW_PASSWORD)["Code"] == "CodeMismatchException"
+    # A username that is neither: a masked address by the pool's first recovery mechanism (§11.2).
+    by_email = cognito.create_user_pool(PoolName="hiding-by-email", AccountRecoverySetting={"RecoveryMechanisms": [
+        {"Priority": 2, "Name": "verified_phone_number"}, {"Priority": 1, "Name": "verified_email"}]})["UserPool"]["Id"]
+    hiding = cognito.create_user_pool_client(UserPoolId=by_email, ClientName="hiding",
+                                             PreventUserExistenceErrors="ENABLED")["UserPoolClient"]["ClientId"]
+    assert cognito.forgot_password(ClientId=hiding, Username="nobody")["CodeDeliveryDetails"] == {
+        "Destination": "x***@x***", "DeliveryMedium": "EMAIL", "AttributeName": "email"}
 
 
 # Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §11.1:
