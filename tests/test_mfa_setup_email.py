@@ -9,8 +9,8 @@ PASSWORD = "Setup-Passw0rd!"
 EMAIL = {"EmailSendingAccount": "DEVELOPER", "SourceArn": "arn:aws:ses:us-east-1:123456789012:identity/a@b.c"}
 
 
-def required_mfa_pool(cognito, email_mfa=True):
-    pool_id = cognito.create_user_pool(PoolName="setup", EmailConfiguration=EMAIL)["UserPool"]["Id"]
+def required_mfa_pool(cognito, email_mfa=True, **pool):
+    pool_id = cognito.create_user_pool(PoolName="setup", EmailConfiguration=EMAIL, **pool)["UserPool"]["Id"]
     config = {"SoftwareTokenMfaConfiguration": {"Enabled": True}}
     if email_mfa:
         config["EmailMfaConfiguration"] = {"Message": "Code {####}"}
@@ -66,17 +66,27 @@ def test_mfa_setup_refuses_a_malformed_address_and_sends_nothing(emulator, cogni
     assert requests.get(f"{emulator.url}/_emulator/email", timeout=5).json()["messages"] == []
 
 
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §14.3:
+# an MFA_SETUP answer that sets nothing up is InvalidParameterException, in the emulator's own words.
+NOT_SET_UP = ("MFA is not set up yet: verify a software token (AssociateSoftwareToken and VerifySoftwareToken with this "
+              "Session) or answer with an EMAIL the pool can send codes to.")
+
+
 def test_mfa_setup_by_email_needs_the_pool_to_send_mfa_codes_by_email(emulator, cognito):
+    """An EMAIL answer to MFA_SETUP in a pool that does not send MFA codes by email, or an answer with neither an
+    EMAIL nor a verified software token, sets nothing up: InvalidParameterException naming both ways."""
     pool_id, client_id = required_mfa_pool(cognito, email_mfa=False)
     error = error_of(respond, cognito, client_id, sign_in(cognito, client_id), EMAIL="eve@example.com")
-    assert error["Code"] == "InvalidParameterException" and error["Message"].startswith("MFA is not set up yet")
+    assert (error["Code"], error["Message"]) == ("InvalidParameterException", NOT_SET_UP)
     assert emails(emulator, "eve@example.com") == []
     # Without an EMAIL at all, the same answer.
     error = error_of(respond, cognito, client_id, sign_in(cognito, client_id))
-    assert error["Code"] == "InvalidParameterException" and error["Message"].startswith("MFA is not set up yet")
+    assert (error["Code"], error["Message"]) == ("InvalidParameterException", NOT_SET_UP)
 
 
 def test_mfa_setup_by_email_cannot_take_an_address_another_user_signs_in_with(emulator, cognito):
+    """In a pool where users sign in by email, MFA set-up by email cannot take another user's address: the right
+    code is refused with AliasExistsException, and the user keeps no email and no email MFA."""
     pool_id = cognito.create_user_pool(PoolName="by-email", UsernameAttributes=["email", "phone_number"],
                                        EmailConfiguration=EMAIL)["UserPool"]["Id"]
     cognito.set_user_pool_mfa_config(UserPoolId=pool_id, MfaConfiguration="ON",
@@ -97,7 +107,35 @@ def test_mfa_setup_by_email_cannot_take_an_address_another_user_signs_in_with(em
     code = emails(emulator, "taken@example.com")[-1]["code"]
     error = error_of(cognito.respond_to_auth_challenge, ClientId=client_id, ChallengeName="EMAIL_OTP",
                      Session=challenge["Session"], ChallengeResponses={"USERNAME": username, "EMAIL_OTP_CODE": code})
-    assert error["Code"] == "AliasExistsException", error
+    # As an update to an address another user signs in with (docs/cognito-behaviour.md §12.1).
+    assert (error["Code"], error["Message"]) == ("AliasExistsException",
+                                                 "An account with the given email already exists.")
     stored = cognito.admin_get_user(UserPoolId=pool_id, Username=username)
     assert "email" not in {a["Name"] for a in stored["UserAttributes"]}
     assert stored.get("UserMFASettingList", []) == []
+
+
+def test_email_mfa_set_up_after_a_new_password_is_told_as_the_new_password_challenge(emulator, cognito):
+    """A sign-in that changes a temporary password (NEW_PASSWORD_REQUIRED), then sets up email MFA (MFA_SETUP answered
+    with an EMAIL, then that address's EMAIL_OTP code), ends in PreTokenGeneration with triggerSource
+    TokenGeneration_NewPasswordChallenge, as after a new password without set-up (docs/cognito-behaviour.md §7.9)."""
+    sources = []
+
+    def pre_token_generation(event, context):
+        sources.append(event["triggerSource"])
+        return event
+
+    emulator.services.functions.register("setup-pre-token", pre_token_generation)
+    pool_id, client_id = required_mfa_pool(cognito, LambdaConfig={
+        "PreTokenGeneration": "arn:aws:lambda:us-east-1:123456789012:function:setup-pre-token"})
+    cognito.admin_set_user_password(UserPoolId=pool_id, Username="eve", Password="Temp-Passw0rd!", Permanent=False)
+    challenge = cognito.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
+                                      AuthParameters={"USERNAME": "eve", "PASSWORD": "Temp-Passw0rd!"})
+    assert challenge["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
+    setup = respond(cognito, client_id, challenge, NEW_PASSWORD=PASSWORD)
+    assert setup["ChallengeName"] == "MFA_SETUP"
+    challenge = respond(cognito, client_id, setup, EMAIL="eve@example.com")
+    assert challenge["ChallengeName"] == "EMAIL_OTP"
+    tokens = respond(cognito, client_id, challenge, EMAIL_OTP_CODE=emails(emulator, "eve@example.com")[-1]["code"])
+    assert tokens["AuthenticationResult"]["AccessToken"]
+    assert sources == ["TokenGeneration_NewPasswordChallenge"]

@@ -8,8 +8,6 @@ SRP_A (Amplify's CUSTOM_WITH_SRP) has a PASSWORD_VERIFIER round first, when Defi
 
 from __future__ import annotations
 
-import dataclasses
-
 from emulator import errors
 from emulator.operations.auth import lockout, mfa, srp
 from emulator.operations.auth.sessions import AuthSession, new_session
@@ -34,9 +32,8 @@ def start(call: AuthCall, flow: str) -> Step:
         check_user_can_sign_in(user)
     username = user["Username"] if user else given
     services.triggers.pre_authentication(pool, username=username, user=user, client=call.client,
-                                         client_metadata=call.client_metadata, user_not_found=call.user_not_found(user))
-    # InitiateAuth's ClientMetadata reaches PreAuthentication only, not the custom auth triggers.
-    call = dataclasses.replace(call, client_metadata={})
+                                         client_metadata=call.pre_authentication_metadata,
+                                         user_not_found=call.user_not_found(user))
     if call.parameters.get("CHALLENGE_NAME") == "SRP_A":
         srp_a = call.required("SRP_A")
         return next_round(call, user, username, [session_entry("SRP_A", True)], srp_a=srp_a)

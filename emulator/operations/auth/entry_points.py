@@ -100,8 +100,10 @@ def _initiate(services: Services, pool: dict, client: dict, request: dict, admin
     if start is None or flow in (CLIENT_ONLY if admin else ADMIN_ONLY):
         raise errors.InvalidParameterException("Initiate Auth method not supported.")
     _require_flow(client, flow)
-    call = AuthCall(services, pool, client, request.get("AuthParameters") or {}, request.get("ClientMetadata") or {},
-                    session=request.get("Session"))
+    # InitiateAuth's ClientMetadata is for PreAuthentication only, not the triggers after it
+    # (docs/cognito-behaviour.md §6.5).
+    call = AuthCall(services, pool, client, request.get("AuthParameters") or {}, client_metadata={},
+                    session=request.get("Session"), pre_authentication_metadata=request.get("ClientMetadata") or {})
     return answer(call, start(call, flow))
 
 
@@ -124,8 +126,9 @@ def _respond(services: Services, pool: dict, client: dict, request: dict) -> dic
 
 def respond_step(services: Services, pool: dict, client: dict, request: dict) -> tuple[AuthCall, Step]:
     """RespondToAuthChallenge up to its step, which the caller answers (the API) or follows (the hosted login)."""
-    call = AuthCall(services, pool, client, request.get("ChallengeResponses") or {},
-                    request.get("ClientMetadata") or {})
+    metadata = request.get("ClientMetadata") or {}
+    call = AuthCall(services, pool, client, request.get("ChallengeResponses") or {}, metadata,
+                    pre_authentication_metadata=metadata)
     given = call.username()
     name = request["ChallengeName"]
     token = srp.session_token(call, request.get("Session")) if name == srp.PASSWORD_VERIFIER else request.get("Session")

@@ -48,7 +48,7 @@ def user_signing_in(call: AuthCall, given: str) -> dict:
     check_user_can_sign_in(user)
     lockout.check_not_locked_out(call.services, user)
     call.services.triggers.pre_authentication(call.pool, username=user["Username"], user=user, client=call.client,
-                                              client_metadata=call.client_metadata,
+                                              client_metadata=call.pre_authentication_metadata,
                                               user_not_found=call.user_not_found(user))
     return user
 

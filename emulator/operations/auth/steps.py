@@ -7,7 +7,7 @@ response from it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from emulator import errors
 from emulator.operations import token_issue
@@ -27,8 +27,10 @@ class AuthCall:
     pool: dict
     client: dict
     parameters: dict  # AuthParameters, or ChallengeResponses
-    client_metadata: dict
+    client_metadata: dict  # what the call's triggers are told: none of InitiateAuth's (docs/cognito-behaviour.md §6.5)
     session: str | None = None  # InitiateAuth's Session: USER_AUTH's sign-in straight after sign-up
+    # The ClientMetadata PreAuthentication is told: InitiateAuth's reaches it and no later trigger.
+    pre_authentication_metadata: dict = field(default_factory=dict)
 
     def required(self, name: str) -> str:
         value = self.parameters.get(name)

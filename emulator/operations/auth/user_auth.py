@@ -124,7 +124,7 @@ def _signed_up(call: AuthCall, username: str) -> Step:
     check_user_can_sign_in(user)
     lockout.check_not_locked_out(call.services, user)
     call.services.triggers.pre_authentication(call.pool, username=user["Username"], user=user, client=call.client,
-                                              client_metadata=call.client_metadata, user_not_found=None)
+                                              client_metadata=call.pre_authentication_metadata, user_not_found=None)
     return SignedIn(user)
 
 
