@@ -355,8 +355,10 @@ def test_only_one_factor_can_be_preferred_and_both_enabled_means_choosing(emulat
     challenge = password_sign_in(cognito, client_id, "lee")
     assert challenge["ChallengeName"] == "SELECT_MFA_TYPE"
     assert json.loads(challenge["ChallengeParameters"]["MFAS_CAN_CHOOSE"]) == ["SMS_MFA", "SOFTWARE_TOKEN_MFA"]
-    assert error_of(respond, cognito, client_id, challenge, "lee", ANSWER="EMAIL_OTP")["Code"] == \
-        "InvalidParameterException"
+    # A factor not offered: wording undocumented, chosen (docs/cognito-behaviour.md §14.3).
+    assert error_of(respond, cognito, client_id, challenge, "lee", ANSWER="EMAIL_OTP") == {
+        "Code": "InvalidParameterException", "Status": 400,
+        "Message": "Invalid MFA type EMAIL_OTP: choose one of MFAS_CAN_CHOOSE."}
     challenge = password_sign_in(cognito, client_id, "lee")
     chosen = respond(cognito, client_id, challenge, "lee", ANSWER="SOFTWARE_TOKEN_MFA")
     assert chosen["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
