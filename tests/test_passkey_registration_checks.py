@@ -99,3 +99,63 @@ def test_the_registration_options_cognito_leaves_open(cognito, pool):
     assert options["authenticatorSelection"] == {"residentKey": "required", "requireResidentKey": True,
                                                  "userVerification": "required"}
     assert options["attestation"] == "none"
+
+
+def test_without_a_relying_party_id_or_a_domain_passkeys_cannot_be_registered(cognito):
+    """A pool that allows passkeys but has neither a RelyingPartyId nor a domain answers StartWebAuthnRegistration
+    with WebAuthnConfigurationMissingException, in the words of the exception's API documentation."""
+    pool_id = cognito.create_user_pool(
+        PoolName="no-rp", UsernameAttributes=["phone_number"], UserPoolTier="ESSENTIALS",
+        Policies={"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "WEB_AUTHN"]}})["UserPool"]["Id"]
+    client_id = cognito.create_user_pool_client(UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=[
+        "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
+    token = signed_in_user(cognito, (pool_id, client_id))
+    error = error_of(cognito.start_web_authn_registration, AccessToken=token)
+    assert (error["Code"], error["Message"]) == (
+        "WebAuthnConfigurationMissingException",
+        "The user pool doesn't have a configured relying party id or a user pool domain.")
+
+
+def start_and_create(cognito, pool, authenticator, **options_changes):
+    """A signed-in user's access token and the credential the authenticator made for StartWebAuthnRegistration's
+    options (changed as given, as a misbehaving browser would)."""
+    token = signed_in_user(cognito, pool)
+    options = cognito.start_web_authn_registration(AccessToken=token)["CredentialCreationOptions"]
+    return token, authenticator.register({**options, **options_changes})
+
+
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §17.2:
+# the message of a refused registration says what was wrong.
+def test_a_credential_made_for_another_challenge_is_refused(cognito, pool):
+    """A credential whose clientDataJSON holds a challenge other than StartWebAuthnRegistration's is
+    WebAuthnChallengeNotFoundException, with a message that says it is the challenge."""
+    other = base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("=")
+    token, credential = start_and_create(cognito, pool, SoftwareAuthenticator(), challenge=other)
+    error = error_of(cognito.complete_web_authn_registration, AccessToken=token, Credential=credential)
+    assert error["Code"] == "WebAuthnChallengeNotFoundException"
+    assert "challenge" in error["Message"].lower()
+    assert cognito.list_web_authn_credentials(AccessToken=token)["Credentials"] == []
+
+
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §17.2:
+# the message of a refused registration says what was wrong.
+def test_an_attestation_format_nobody_knows_is_not_supported(cognito, pool):
+    """A credential attested in a format that is not one of WebAuthn's is WebAuthnCredentialNotSupportedException,
+    naming the format."""
+    token, credential = start_and_create(cognito, pool, SoftwareAuthenticator(attestation="homebrew"))
+    error = error_of(cognito.complete_web_authn_registration, AccessToken=token, Credential=credential)
+    assert error["Code"] == "WebAuthnCredentialNotSupportedException"
+    assert "homebrew" in error["Message"]
+
+
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §17.2:
+# the message of a refused registration says what was wrong.
+def test_a_passkey_made_without_user_verification_is_refused_where_it_is_required(cognito, pool):
+    """With UserVerification "required", a credential whose authenticator did not verify the user is
+    InvalidParameterException "The passkey could not be verified: ..." saying it was the user verification."""
+    token, credential = start_and_create(cognito, pool, SoftwareAuthenticator(user_verified=False))
+    error = error_of(cognito.complete_web_authn_registration, AccessToken=token, Credential=credential)
+    assert error["Code"] == "InvalidParameterException"
+    assert error["Message"].startswith("The passkey could not be verified: ")
+    assert "verif" in error["Message"][len("The passkey could not be verified: "):].lower()
+    assert cognito.list_web_authn_credentials(AccessToken=token)["Credentials"] == []

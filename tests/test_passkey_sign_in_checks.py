@@ -32,3 +32,18 @@ def test_each_sign_in_stores_the_new_sign_count(emulator, cognito, pool):
     held["count"] = 1
     challenge, credential = assertion_for(cognito, pool, authenticator)
     assert error_of(answer, cognito, client_id, PHONE, challenge, credential)["Code"] == "NotAuthorizedException"
+
+
+def test_the_web_authn_challenge_names_the_user(cognito, pool):
+    """The WEB_AUTHN challenge's parameters carry USERNAME beside CREDENTIAL_REQUEST_OPTIONS: the internal username
+    (the sub in a pool with phone-number usernames), which the client sends back with the CREDENTIAL."""
+    _, client_id = pool
+    authenticator = SoftwareAuthenticator()
+    token = signed_in_user(cognito, pool)
+    register(cognito, token, authenticator)
+    internal = cognito.get_user(AccessToken=token)["Username"]
+    challenge = passkey_challenge(cognito, client_id, PHONE)
+    assert sorted(challenge["ChallengeParameters"]) == ["CREDENTIAL_REQUEST_OPTIONS", "USERNAME"]
+    assert challenge["ChallengeParameters"]["USERNAME"] == internal
+    credential = authenticator.assert_(json.loads(challenge["ChallengeParameters"]["CREDENTIAL_REQUEST_OPTIONS"]))
+    assert answer(cognito, client_id, internal, challenge, credential)["AuthenticationResult"]["AccessToken"]

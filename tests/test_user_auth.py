@@ -355,3 +355,60 @@ def test_the_sign_up_session_signs_in_only_a_user_who_may_sign_in(emulator, cogn
     cognito.admin_disable_user(UserPoolId=POOL, Username="+15550200020")
     error = error_of(user_auth, cognito, "+15550200020", Session=confirmed["Session"])
     assert error == {**error, "Code": "NotAuthorizedException", "Message": "User is disabled."}
+
+
+def test_pre_authentication_runs_before_the_sign_up_session_signs_in(emulator, cognito):
+    """Signing in with ConfirmSignUp's Session runs PreAuthentication (triggerSource
+    PreAuthentication_Authentication) with the internal username, the app client, the user's attributes and
+    InitiateAuth's ClientMetadata (docs/cognito-behaviour.md §15.5, §6.3)."""
+    seen = []
+
+    def pre_authentication(event, context):
+        seen.append(event)
+        return event
+
+    emulator.services.functions.register("native-pre-auth", pre_authentication)
+    cognito.update_user_pool(UserPoolId=POOL, AutoVerifiedAttributes=["phone_number"], Policies={
+        "SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "SMS_OTP"]}},
+        LambdaConfig={"PreAuthentication": "arn:aws:lambda:us-east-1:123456789012:function:native-pre-auth"})
+    phone = "+15550200021"
+    confirmed = signed_up(emulator, cognito, phone)
+    tokens = cognito.initiate_auth(ClientId=CLIENT, AuthFlow="USER_AUTH", AuthParameters={"USERNAME": phone},
+                                   Session=confirmed["Session"], ClientMetadata={"screen": "welcome"})
+    assert tokens["AuthenticationResult"]["AccessToken"]
+    [event] = seen
+    internal = cognito.admin_get_user(UserPoolId=POOL, Username=phone)["Username"]  # the sub: phone-number usernames
+    assert event["triggerSource"] == "PreAuthentication_Authentication"
+    assert event["userName"] == internal
+    assert event["callerContext"]["clientId"] == CLIENT
+    assert event["request"]["userAttributes"]["phone_number"] == phone
+    assert event["request"]["userAttributes"]["cognito:user_status"] == "CONFIRMED"
+    assert event["request"]["clientMetadata"] == {"screen": "welcome"}
+
+
+def test_a_first_factor_code_challenge_names_the_user(emulator, cognito):
+    """The SMS_OTP challenge's parameters carry USERNAME, the internal username (the sub in a pool with
+    phone-number usernames), which the client sends back in its answer as Amplify does."""
+    phone = "+15550200022"
+    signed_up(emulator, cognito, phone)
+    internal = cognito.admin_get_user(UserPoolId=POOL, Username=phone)["Username"]
+    challenge = user_auth(cognito, phone, PREFERRED_CHALLENGE="SMS_OTP")
+    assert challenge["ChallengeName"] == "SMS_OTP"
+    assert challenge["ChallengeParameters"]["USERNAME"] == internal
+    code = messages(emulator, phone)[-1]["code"]
+    tokens = respond(cognito, challenge, "SMS_OTP", challenge["ChallengeParameters"]["USERNAME"], SMS_OTP_CODE=code)
+    assert tokens["AuthenticationResult"]["AccessToken"]
+
+
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §15.1:
+# the feature name in FeatureUnavailableInTierException at InitiateAuth.
+def test_user_auth_in_a_lite_pool_names_the_feature_it_lacks(cognito):
+    """InitiateAuth USER_AUTH in a pool on the LITE plan is FeatureUnavailableInTierException naming choice-based
+    sign-in, in the wording Cognito uses for features above the plan."""
+    lite = cognito.create_user_pool(PoolName="lite", UserPoolTier="LITE")["UserPool"]["Id"]
+    lite_client = cognito.create_user_pool_client(UserPoolId=lite, ClientName="c", ExplicitAuthFlows=[
+        "ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
+    error = error_of(user_auth, cognito, "someone", client=lite_client)
+    assert error == {**error, "Code": "FeatureUnavailableInTierException",
+                     "Message": "The following features need to be disabled for the LITE pricing tier configured: "
+                                "Choice-based sign-in (USER_AUTH)"}
