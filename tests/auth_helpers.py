@@ -24,6 +24,17 @@ def answer(cognito, challenge, username, code, client=CLIENT, **extra):
                                              ChallengeResponses={"USERNAME": username, "ANSWER": code}, **extra)
 
 
+def wire_pre_token(emulator, cognito, handler, version=None):
+    """`handler` as the seeded pool's PreTokenGeneration (the V1_0 event unless `version` says another)."""
+    emulator.services.functions.register("pre-token", handler)
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:pre-token"
+    pool = cognito.describe_user_pool(UserPoolId=POOL)["UserPool"]
+    config = {**pool["LambdaConfig"], "PreTokenGeneration": arn}
+    if version:
+        config["PreTokenGenerationConfig"] = {"LambdaVersion": version, "LambdaArn": arn}
+    cognito.update_user_pool(UserPoolId=POOL, AutoVerifiedAttributes=["phone_number"], LambdaConfig=config)
+
+
 def otp_sign_in(emulator, cognito, phone, client=CLIENT):
     challenge = start_otp(cognito, phone, client)
     return answer(cognito, challenge, phone, latest_code(emulator, phone), client)["AuthenticationResult"]

@@ -6,7 +6,8 @@ import pytest
 import requests
 
 from tests.auth_helpers import (
-    CLIENT, POOL, answer, confirmed_user, latest_code, messages, otp_sign_in, start_otp, verify, wrong_code,
+    CLIENT, POOL, answer, confirmed_user, latest_code, messages, otp_sign_in, start_otp, verify, wire_pre_token,
+    wrong_code,
 )
 from tests.conftest import error_of
 
@@ -353,15 +354,6 @@ def test_pre_token_generation_v2_changes_the_access_token(emulator, cognito):
     assert access["scope"] == "aws.cognito.signin.user.admin orders/read"
     assert cognito.get_user(AccessToken=result["AccessToken"])["Username"] == access["username"]
 
-
-def wire_pre_token(emulator, cognito, handler, version=None):
-    emulator.services.functions.register("pre-token-check", handler)
-    arn = "arn:aws:lambda:us-east-1:123456789012:function:pre-token-check"
-    pool = cognito.describe_user_pool(UserPoolId=POOL)["UserPool"]
-    config = {**pool["LambdaConfig"], "PreTokenGeneration": arn}
-    if version:
-        config["PreTokenGenerationConfig"] = {"LambdaVersion": version, "LambdaArn": arn}
-    cognito.update_user_pool(UserPoolId=POOL, AutoVerifiedAttributes=["phone_number"], LambdaConfig=config)
 
 
 # Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §8.5:

@@ -4,7 +4,7 @@ PreTokenGeneration's groupConfiguration and groupOverrideDetails)."""
 import jwt
 import pytest
 
-from tests.auth_helpers import CLIENT, POOL, confirmed_user, otp_sign_in
+from tests.auth_helpers import CLIENT, POOL, confirmed_user, otp_sign_in, wire_pre_token
 from tests.conftest import error_of
 
 ROLE = "arn:aws:iam::123456789012:role/{}"
@@ -118,15 +118,6 @@ def test_group_claims_ordered_by_precedence_with_the_preferred_role(emulator, co
     assert not {"cognito:groups", "cognito:roles", "cognito:preferred_role"} & set(claims(refreshed["IdToken"]))
 
 
-def _wire_pre_token(emulator, cognito, handler, version=None):
-    emulator.services.functions.register("pre-token", handler)
-    arn = "arn:aws:lambda:us-east-1:123456789012:function:pre-token"
-    pool = cognito.describe_user_pool(UserPoolId=POOL)["UserPool"]
-    config = {**pool["LambdaConfig"], "PreTokenGeneration": arn}
-    if version:
-        config["PreTokenGenerationConfig"] = {"LambdaVersion": version, "LambdaArn": arn}
-    cognito.update_user_pool(UserPoolId=POOL, AutoVerifiedAttributes=["phone_number"], LambdaConfig=config)
-
 
 @pytest.mark.parametrize("override, expected", [
     ({"groupsToOverride": ["from-trigger"], "preferredRole": ROLE.format("x")},
@@ -147,7 +138,7 @@ def test_pre_token_generation_v1_sees_and_overrides_groups(emulator, cognito, ov
         event["response"]["claimsOverrideDetails"] = details
         return event
 
-    _wire_pre_token(emulator, cognito, pre_token)
+    wire_pre_token(emulator, cognito, pre_token)
     phone = "+919877000005"
     confirmed_user(emulator, cognito, phone)
     cognito.create_group(GroupName="staff", UserPoolId=POOL, RoleArn=ROLE.format("staff"), Precedence=3)
@@ -166,7 +157,7 @@ def test_pre_token_generation_v2_group_override_reaches_both_tokens(emulator, co
         event["response"]["claimsAndScopeOverrideDetails"] = {"groupOverrideDetails": {"groupsToOverride": ["vip"]}}
         return event
 
-    _wire_pre_token(emulator, cognito, pre_token, version="V2_0")
+    wire_pre_token(emulator, cognito, pre_token, version="V2_0")
     phone = "+919877000006"
     confirmed_user(emulator, cognito, phone)
     tokens = otp_sign_in(emulator, cognito, phone)

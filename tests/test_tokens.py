@@ -24,6 +24,12 @@ def verify(emulator, token, issuer=AWS_ISSUER, pool=POOL, audience=None):
                       options={"verify_aud": audience is not None, "verify_exp": False, "verify_iat": False})
 
 
+def password_client(cognito, pool):
+    return cognito.create_user_pool_client(
+        UserPoolId=pool, ClientName="web", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    )["UserPoolClient"]["ClientId"]
+
+
 def password_sign_in(cognito, pool, client, username):
     cognito.sign_up(ClientId=client, Username=username, Password=PASSWORD)
     cognito.admin_confirm_sign_up(UserPoolId=pool, Username=username)
@@ -69,9 +75,7 @@ def test_pyjwt_verifies_with_the_issuer_cognito_mints(emulator, cognito, signed_
 def test_issuer_configuration_updated(emulator, cognito):
     pool = cognito.create_user_pool(PoolName="global", IssuerConfiguration={"Type": "UPDATED"})["UserPool"]["Id"]
     assert cognito.describe_user_pool(UserPoolId=pool)["UserPool"]["IssuerConfiguration"] == {"Type": "UPDATED"}
-    client = cognito.create_user_pool_client(
-        UserPoolId=pool, ClientName="web", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-    )["UserPoolClient"]["ClientId"]
+    client = password_client(cognito, pool)
     tokens = password_sign_in(cognito, pool, client, "alice")
     updated = f"https://issuer-cognito-idp.us-east-1.amazonaws.com/{pool}"
     assert verify(emulator, tokens["IdToken"], issuer=updated, pool=pool, audience=client)["token_use"] == "id"
@@ -92,9 +96,7 @@ def test_issuer_configuration_updated(emulator, cognito):
 # IssuerConfiguration absent means ORIGINAL, so an UpdateUserPool that leaves it out goes back to the classic issuer.
 def test_an_update_without_issuer_configuration_goes_back_to_the_original_issuer(emulator, cognito):
     pool = cognito.create_user_pool(PoolName="global", IssuerConfiguration={"Type": "UPDATED"})["UserPool"]["Id"]
-    client = cognito.create_user_pool_client(
-        UserPoolId=pool, ClientName="web", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-    )["UserPoolClient"]["ClientId"]
+    client = password_client(cognito, pool)
     updated = password_sign_in(cognito, pool, client, "alice")
     assert jwt.decode(updated["IdToken"], options={"verify_signature": False})["iss"] == (
         f"https://issuer-cognito-idp.us-east-1.amazonaws.com/{pool}")
@@ -107,9 +109,7 @@ def test_an_update_without_issuer_configuration_goes_back_to_the_original_issuer
     assert discovery["issuer"] == original
     # A pool made without the setting mints the classic form too.
     plain = cognito.create_user_pool(PoolName="plain")["UserPool"]["Id"]
-    plain_client = cognito.create_user_pool_client(
-        UserPoolId=plain, ClientName="web", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-    )["UserPoolClient"]["ClientId"]
+    plain_client = password_client(cognito, plain)
     plain_tokens = password_sign_in(cognito, plain, plain_client, "bob")
     assert jwt.decode(plain_tokens["IdToken"], options={"verify_signature": False})["iss"] == (
         f"https://cognito-idp.us-east-1.amazonaws.com/{plain}")
