@@ -76,10 +76,6 @@ class TokenSigner:
             self._keys[pool_id] = keys
             return keys
 
-    def forget(self, pool_id: str) -> None:
-        with self._lock:
-            self._keys.pop(pool_id, None)
-
     def sign(self, pool_id: str, use: str, claims: dict) -> str:
         import jwt
 
