@@ -139,3 +139,18 @@ def test_email_mfa_set_up_after_a_new_password_is_told_as_the_new_password_chall
     tokens = respond(cognito, client_id, challenge, EMAIL_OTP_CODE=emails(emulator, "eve@example.com")[-1]["code"])
     assert tokens["AuthenticationResult"]["AccessToken"]
     assert sources == ["TokenGeneration_NewPasswordChallenge"]
+
+
+def test_the_email_set_up_by_mfa_setup_marks_the_user_modified_when_the_code_comes_back(emulator, cognito):
+    """The EMAIL_OTP answer that stores the set-up address changes the user: AdminGetUser's UserLastModifiedDate
+    becomes the time of that answer (the clock moved on since the user was made and the code was sent)."""
+    emulator.services.clock.freeze()
+    pool_id, client_id = required_mfa_pool(cognito)
+    created = cognito.admin_get_user(UserPoolId=pool_id, Username="eve")["UserLastModifiedDate"]
+    challenge = respond(cognito, client_id, sign_in(cognito, client_id), EMAIL="eve@example.com")
+    emulator.services.clock.advance(60)
+    answered_at = emulator.services.clock.now()
+    respond(cognito, client_id, challenge, EMAIL_OTP_CODE=emails(emulator, "eve@example.com")[-1]["code"])
+    modified = cognito.admin_get_user(UserPoolId=pool_id, Username="eve")["UserLastModifiedDate"]
+    assert modified.timestamp() == answered_at
+    assert modified.timestamp() - created.timestamp() == 60

@@ -47,3 +47,22 @@ def test_the_web_authn_challenge_names_the_user(cognito, pool):
     assert challenge["ChallengeParameters"]["USERNAME"] == internal
     credential = authenticator.assert_(json.loads(challenge["ChallengeParameters"]["CREDENTIAL_REQUEST_OPTIONS"]))
     assert answer(cognito, client_id, internal, challenge, credential)["AuthenticationResult"]["AccessToken"]
+
+
+def test_the_request_options_allow_each_passkey_with_its_transports(cognito, pool):
+    """The WEB_AUTHN challenge's CREDENTIAL_REQUEST_OPTIONS list every registered passkey in allowCredentials with
+    the transports its authenticator reported at registration (so the browser knows where to look for it): a
+    platform passkey's "internal", a security key's "usb" and "nfc"."""
+    _, client_id = pool
+    token = signed_in_user(cognito, pool)
+    _, platform = register(cognito, token, SoftwareAuthenticator())
+    options = cognito.start_web_authn_registration(AccessToken=token)["CredentialCreationOptions"]
+    key = SoftwareAuthenticator().register(options)
+    key = {**key, "authenticatorAttachment": "cross-platform",
+           "response": {**key["response"], "transports": ["usb", "nfc"]}}
+    cognito.complete_web_authn_registration(AccessToken=token, Credential=key)
+    challenge = passkey_challenge(cognito, client_id, PHONE)
+    options = json.loads(challenge["ChallengeParameters"]["CREDENTIAL_REQUEST_OPTIONS"])
+    assert options["allowCredentials"] == [
+        {"id": platform["id"], "type": "public-key", "transports": ["internal"]},
+        {"id": key["id"], "type": "public-key", "transports": ["usb", "nfc"]}]

@@ -3,6 +3,7 @@ retry does not buy time), while a session that carries the sign-in on to a new c
 starts a lifetime of its own, and SignUp's Session waits as long as the confirmation code. `make mutation` found
 these untested."""
 
+from tests.auth_helpers import answer, confirmed_user, latest_code, start_otp
 from tests.conftest import error_of
 from tests.inbox import messages
 from tests.test_mfa import mfa_pool, password_sign_in, respond, user
@@ -45,3 +46,22 @@ def test_sign_ups_session_waits_as_long_as_the_confirmation_code(emulator, cogni
     confirmed = cognito.confirm_sign_up(ClientId=client, Username="+15550900002", Session=signed_up["Session"],
                                         ConfirmationCode=messages(emulator, "+15550900002")[-1]["code"])
     assert confirmed["Session"]
+
+
+def test_a_challenges_session_works_in_its_last_second_and_is_expired_at_its_end(emulator, cognito):
+    """A challenge's Session lives exactly AuthSessionValidity (3 minutes): answered 179 seconds after it was
+    handed out it signs the user in; 180 seconds after, it is "Invalid session for the user, session is expired."
+    (two users' sign-ins started in the same frozen second, so both sessions end at the same moment)."""
+    emulator.services.clock.freeze()
+    challenges = {}
+    for phone in ("+15550900003", "+15550900004"):
+        confirmed_user(emulator, cognito, phone)
+        challenges[phone] = start_otp(cognito, phone)
+    emulator.services.clock.advance(VALIDITY - 1)
+    tokens = answer(cognito, challenges["+15550900003"], "+15550900003", latest_code(emulator, "+15550900003"))
+    assert tokens["AuthenticationResult"]["AccessToken"]
+    emulator.services.clock.advance(1)
+    error = error_of(answer, cognito, challenges["+15550900004"], "+15550900004",
+                     latest_code(emulator, "+15550900004"))
+    assert (error["Code"], error["Message"]) == (
+        "NotAuthorizedException", "Invalid session for the user, session is expired.")
