@@ -97,7 +97,7 @@ def redeem_code(services: Services, found: OAuthClient, code: str | None, redire
     if not code:
         raise errors.OAuthError("invalid_request")
     grant = services.store.take_auth_session(CODE_PREFIX + code)  # taken: a second try finds nothing
-    if grant is None or grant["expires_at"] < services.clock.now() or grant["client_id"] != found.id:
+    if grant is None or grant["expires_at"] <= services.clock.now() or grant["client_id"] != found.id:
         raise errors.OAuthError("invalid_grant")
     if redirect_uri != grant["redirect_uri"]:
         raise errors.OAuthError("invalid_grant")
