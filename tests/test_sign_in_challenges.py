@@ -216,3 +216,27 @@ def test_initiate_auths_client_metadata_reaches_pre_authentication_only(emulator
         ChallengeResponses={"USERNAME": "lena", "SMS_MFA_CODE": messages(emulator, "+15550300003")[-1]["code"]})
     assert told == [("PostAuthentication_Authentication", {"from": "respond"}),
                     ("TokenGeneration_Authentication", {"from": "respond"})]
+
+
+# Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §5.4:
+# a sign-in that changes nothing leaves UserLastModifiedDate; a code that verifies its attribute moves it.
+def test_a_texted_code_sign_in_moves_last_modified_only_when_it_verifies_the_phone(emulator, cognito):
+    emulator.services.clock.freeze()
+    pool_id, client_id = pool_and_client(cognito, SmsConfiguration=SMS)
+    cognito.set_user_pool_mfa_config(UserPoolId=pool_id, MfaConfiguration="ON",
+                                     SmsMfaConfiguration={"SmsAuthenticationMessage": "Code {####}"})
+    cognito.admin_create_user(UserPoolId=pool_id, Username="omar", MessageAction="SUPPRESS", UserAttributes=[
+        {"Name": "phone_number", "Value": "+15550300004"}])
+    cognito.admin_set_user_password(UserPoolId=pool_id, Username="omar", Password=PASSWORD, Permanent=True)
+
+    def texted_sign_in():
+        challenge = sign_in(cognito, client_id, "omar")
+        emulator.services.clock.advance(60)
+        respond(cognito, client_id, challenge, "omar", SMS_MFA_CODE=messages(emulator, "+15550300004")[-1]["code"])
+        got = cognito.admin_get_user(UserPoolId=pool_id, Username="omar")
+        return {a["Name"]: a["Value"] for a in got["UserAttributes"]}, got["UserLastModifiedDate"].timestamp()
+
+    attributes, modified = texted_sign_in()
+    assert attributes["phone_number_verified"] == "true" and modified == emulator.services.clock.now()
+    attributes, again = texted_sign_in()
+    assert again == modified and emulator.services.clock.now() == modified + 60

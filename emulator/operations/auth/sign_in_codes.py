@@ -8,6 +8,7 @@ count toward the user's lockout as wrong passwords do. (docs/cognito-behaviour.m
 
 from __future__ import annotations
 
+import copy
 import hmac
 
 from emulator import errors
@@ -72,15 +73,17 @@ def respond(call: AuthCall, session: AuthSession, user: dict | None) -> Step:
     user's and turns email MFA on."""
     user = check(call, session, user, call.required(CODE_KEY[session.challenge]))
     attribute = ATTRIBUTE_OF[session.challenge]
+    before = copy.deepcopy(user)
     setup_address = session.private.get("setup_email")
     if setup_address:
         user["Attributes"]["email"] = setup_address
         set_factors(user, [*enabled_factors(user), mfa_config.EMAIL_OTP], preferred_factor(user))
     if user["Attributes"].get(attribute) == session.private.get("sent_to"):
         user["Attributes"][f"{attribute}_verified"] = "true"
-    user["UserLastModifiedDate"] = call.services.clock.now()
-    try:
-        call.services.store.replace_user(call.pool["Id"], user, unique_attributes(call.pool))
-    except AttributeTaken as taken:
-        raise user_exists_error(call.pool, user["Username"], "RespondToAuthChallenge", taken.attribute) from None
+    if user != before:  # a sign-in that changes nothing leaves UserLastModifiedDate (docs/cognito-behaviour.md §5.4)
+        user["UserLastModifiedDate"] = call.services.clock.now()
+        try:
+            call.services.store.replace_user(call.pool["Id"], user, unique_attributes(call.pool))
+        except AttributeTaken as taken:
+            raise user_exists_error(call.pool, user["Username"], "RespondToAuthChallenge", taken.attribute) from None
     return SignedIn(user, source=session.private.get("source", "TokenGeneration_Authentication"))
