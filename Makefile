@@ -64,11 +64,14 @@ $(VENV)/.installed-mutation: pyproject.toml | $(BIN)/python
 
 # Mutation testing of the security-relevant modules ([tool.mutmut] in pyproject.toml): mutmut changes them one small
 # edit at a time in a copy (mutants/), runs the tests that reach each changed function, and the report prints killed,
-# survived and timed-out mutants per module and in total, failing below 90 % killed. Always from scratch, so new
-# tests count; its log is mutants/mutmut.log. MUTATION_JOBS sets the parallel workers (default: the CPU count).
+# survived and timed-out mutants per module and in total, failing below 90 % killed. From scratch, so new tests
+# count; its log is mutants/mutmut.log. MUTATION_JOBS sets the parallel workers (default: the CPU count). A whole run
+# takes hours on two cores: MUTATION_RESUME=1 keeps mutants/ and goes on where a cut-short run stopped (mutmut tests
+# the mutants not yet tested and those of functions changed since; a survivor is tested again only when named:
+# .venv/bin/mutmut run <name>...).
 MUTATION_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 mutation: $(VENV)/.installed-mutation $(VENV)/.installed-node
-	rm -rf mutants && mkdir mutants
+	$(if $(MUTATION_RESUME),mkdir -p mutants,rm -rf mutants && mkdir mutants)
 	@echo "mutmut: generating and testing mutants (log: mutants/mutmut.log) ..."
 	@start=$$(date +%s); \
 	$(abspath $(BIN))/mutmut run --max-children $(MUTATION_JOBS) > mutants/mutmut.log 2>&1 \
