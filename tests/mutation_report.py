@@ -45,7 +45,7 @@ def explained_survivors() -> dict[str, str]:
         return {}
     explained = {}
     for line in SURVIVORS_DOC.read_text().splitlines():
-        match = re.match(r"- `([^`]+)`:?\s*(.*)", line.strip())
+        match = re.match(r"- `([^`]+__mutmut_\d+)`:?\s*(.*)", line.strip())
         if match:
             explained[match.group(1)] = match.group(2)
     return explained
