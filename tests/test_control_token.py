@@ -106,3 +106,14 @@ def test_a_cross_site_dashboard_post_is_refused_by_its_origin_or_else_its_refere
     assert emulator.services.clock.offset == 3
     # Pages are read from anywhere: a GET is not a form post.
     assert requests.get(url, headers={"Origin": "https://evil.example"}, timeout=5).status_code == 200
+
+
+def test_the_refusal_tells_the_caller_how_to_send_the_token(guarded):
+    """The 403 body is an AccessDeniedException whose `message` says where the start-up token goes (README
+    "Exposure": the X-Emulator-Token header or ?token=, or the dashboard opened with ?token=)."""
+    refused = requests.post(f"{guarded.url}/_emulator/clock", json={"seconds": 5}, timeout=5)
+    assert refused.status_code == 403
+    assert refused.json() == {
+        "__type": "AccessDeniedException",
+        "message": "This emulator is reachable from other machines: send the token it printed at start-up as the "
+                   "X-Emulator-Token header or ?token=, or open the dashboard with ?token=<token>."}

@@ -129,6 +129,42 @@ def test_the_lockout_doubles_and_stops_at_fifteen_minutes(cognito, emulator):
         "USERNAME": name, "PASSWORD": PASSWORD})["AuthenticationResult"]
 
 
+
+def test_a_lockout_ends_exactly_when_its_time_is_up(cognito, emulator):
+    """The first lockout (after the 5th wrong password) lasts 1 second (docs/cognito-behaviour.md §7.8): on a frozen
+    clock, the right password is refused half a second on and accepted at exactly 1 second."""
+    client_id, _ = app_client(cognito)
+    name = user(cognito)
+    clock = emulator.services.clock
+    clock.freeze()
+    for _ in range(5):
+        assert error_of(cognito.initiate_auth, ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
+                        AuthParameters={"USERNAME": name, "PASSWORD": "Wrong-Passw0rd!"})["Message"] == INCORRECT
+    right = {"ClientId": client_id, "AuthFlow": "USER_PASSWORD_AUTH",
+             "AuthParameters": {"USERNAME": name, "PASSWORD": PASSWORD}}
+    clock.advance(0.5)
+    assert error_of(cognito.initiate_auth, **right)["Message"] == "Password attempts exceeded"
+    clock.advance(0.5)
+    assert cognito.initiate_auth(**right)["AuthenticationResult"]["AccessToken"]
+
+
+def test_a_right_password_clears_the_count_of_wrong_ones(cognito, emulator):
+    """A right password resets the failure count (DG lockout behaviour; docs/cognito-behaviour.md §7.8): 4 wrong, 1
+    right, then 4 more wrong leave the user unlocked, where 8 wrong in a row would have locked them out."""
+    client_id, _ = app_client(cognito)
+    name = user(cognito)
+    emulator.services.clock.freeze()  # no lockout can run out on its own between the calls
+    wrong = {"ClientId": client_id, "AuthFlow": "USER_PASSWORD_AUTH",
+             "AuthParameters": {"USERNAME": name, "PASSWORD": "Wrong-Passw0rd!"}}
+    right = {"ClientId": client_id, "AuthFlow": "USER_PASSWORD_AUTH",
+             "AuthParameters": {"USERNAME": name, "PASSWORD": PASSWORD}}
+    for _ in range(4):
+        assert error_of(cognito.initiate_auth, **wrong)["Message"] == INCORRECT
+    assert cognito.initiate_auth(**right)["AuthenticationResult"]["AccessToken"]
+    for _ in range(4):
+        assert error_of(cognito.initiate_auth, **wrong)["Message"] == INCORRECT
+    assert cognito.initiate_auth(**right)["AuthenticationResult"]["AccessToken"]
+
 def test_a_dashboard_post_from_another_site_is_refused(emulator, cognito):
     name = user(cognito)
     url = f"{emulator.url}/users/{POOL}/{name}/disable"

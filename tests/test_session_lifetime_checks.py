@@ -65,3 +65,24 @@ def test_a_challenges_session_works_in_its_last_second_and_is_expired_at_its_end
                      latest_code(emulator, "+15550900004"))
     assert (error["Code"], error["Message"]) == (
         "NotAuthorizedException", "Invalid session for the user, session is expired.")
+
+
+def test_an_mfa_setup_session_whose_app_client_was_deleted_gets_an_answer_not_a_server_error(emulator, cognito):
+    """AssociateSoftwareToken with an MFA_SETUP Session names no client of its own; when the sign-in's app client has
+    been deleted meanwhile, the follow-on session falls back to the default 3-minute lifetime and the call is
+    answered (secret and Session), never a 500; that session lives 3 minutes to the second."""
+    pool_id, client_id = mfa_pool(cognito, mfa="ON", sms=False, totp=True)
+    user(cognito, pool_id, "rhea")
+    challenge = password_sign_in(cognito, client_id, "rhea")
+    assert challenge["ChallengeName"] == "MFA_SETUP"
+    cognito.delete_user_pool_client(UserPoolId=pool_id, ClientId=client_id)
+    emulator.services.clock.freeze()
+    associated = cognito.associate_software_token(Session=challenge["Session"])
+    assert associated["SecretCode"] and associated["Session"]
+    emulator.services.clock.advance(VALIDITY - 1)  # a wrong code in the last second: the session is still there
+    assert error_of(cognito.verify_software_token, Session=associated["Session"], UserCode="000000")["Code"] == \
+        "EnableSoftwareTokenMFAException"
+    emulator.services.clock.advance(1)
+    error = error_of(cognito.verify_software_token, Session=associated["Session"], UserCode="000000")
+    assert (error["Code"], error["Message"]) == (
+        "NotAuthorizedException", "Invalid session for the user, session is expired.")

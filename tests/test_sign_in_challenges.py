@@ -240,3 +240,22 @@ def test_a_texted_code_sign_in_moves_last_modified_only_when_it_verifies_the_pho
     assert attributes["phone_number_verified"] == "true" and modified == emulator.services.clock.now()
     attributes, again = texted_sign_in()
     assert again == modified and emulator.services.clock.now() == modified + 60
+
+
+def test_post_authentication_is_told_the_app_client_signed_in_with(emulator, cognito):
+    """PostAuthentication's event names the app client of the sign-in as callerContext.clientId (DG Lambda trigger
+    common parameters), with triggerSource PostAuthentication_Authentication and the user as userName."""
+    events = []
+
+    def post_authentication(event, context):
+        events.append(event)
+        return event
+
+    emulator.services.functions.register("told-post-authentication", post_authentication)
+    pool_id, client_id = pool_and_client(cognito, LambdaConfig={
+        "PostAuthentication": "arn:aws:lambda:us-east-1:123456789012:function:told-post-authentication"})
+    cognito.admin_create_user(UserPoolId=pool_id, Username="noor", MessageAction="SUPPRESS")
+    cognito.admin_set_user_password(UserPoolId=pool_id, Username="noor", Password=PASSWORD, Permanent=True)
+    assert sign_in(cognito, client_id, "noor")["AuthenticationResult"]["AccessToken"]
+    assert [(event["triggerSource"], event["userName"], event["callerContext"]["clientId"]) for event in events] == [
+        ("PostAuthentication_Authentication", "noor", client_id)]
