@@ -577,3 +577,18 @@ def test_a_seeded_mfa_configuration_survives_restarts(tmp_path):
         assert configuration["SoftwareTokenMfaConfiguration"] == {"Enabled": True}
         assert configuration["SmsMfaConfiguration"]["SmsConfiguration"] == SMS
     assert seen[0][1] == seen[1][1]  # the second start changed nothing
+
+
+def test_mfa_setup_and_select_mfa_type_name_the_user(emulator, cognito):
+    """MFA_SETUP and SELECT_MFA_TYPE carry USERNAME beside their JSON list, as every MFA challenge does
+    (docs/cognito-behaviour.md §14.3)."""
+    pool_id, client_id = mfa_pool(cognito, mfa="ON", sms=False)
+    user(cognito, pool_id, "una")
+    assert password_sign_in(cognito, client_id, "una")["ChallengeParameters"] == {
+        "MFAS_CAN_SETUP": '["SOFTWARE_TOKEN_MFA"]', "USERNAME": "una"}
+    pool_id, client_id = mfa_pool(cognito, mfa="OPTIONAL")
+    with_totp(emulator, cognito, pool_id, client_id, "uri", phone_number="+15550100031")
+    cognito.admin_set_user_mfa_preference(UserPoolId=pool_id, Username="uri", SMSMfaSettings={"Enabled": True},
+                                          SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": False})
+    assert password_sign_in(cognito, client_id, "uri")["ChallengeParameters"] == {
+        "MFAS_CAN_CHOOSE": '["SMS_MFA","SOFTWARE_TOKEN_MFA"]', "USERNAME": "uri"}

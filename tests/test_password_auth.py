@@ -128,3 +128,41 @@ def test_temporary_password_expires(emulator, cognito):
     emulator.services.clock.advance(8 * 86400)
     assert error_of(password_sign_in, cognito, "+919888000009", "Temp-Passw0rd!")["Message"] == (
         "Temporary password has expired and must be reset by an administrator.")
+
+
+def test_pre_authentication_is_told_who_signs_in_and_through_which_client(emulator, cognito):
+    """PreAuthentication's event names the user, their attributes, the app client, and (for a client that hides
+    whether users exist) userNotFound false for a user who does exist."""
+    events = []
+
+    def pre_authentication(event, context):
+        events.append(event)
+        return event
+
+    emulator.services.functions.register("password-pre-auth", pre_authentication)
+    pool = cognito.create_user_pool(PoolName="pre-auth", LambdaConfig={
+        "PreAuthentication": "arn:aws:lambda:us-east-1:123456789012:function:password-pre-auth"})["UserPool"]["Id"]
+    client = cognito.create_user_pool_client(UserPoolId=pool, ClientName="app", PreventUserExistenceErrors="ENABLED",
+                                             ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+                                             )["UserPoolClient"]["ClientId"]
+    cognito.admin_create_user(UserPoolId=pool, Username="pia", MessageAction="SUPPRESS",
+                              UserAttributes=[{"Name": "nickname", "Value": "P"}])
+    cognito.admin_set_user_password(UserPoolId=pool, Username="pia", Password=PASSWORD, Permanent=True)
+    assert "AuthenticationResult" in password_sign_in(cognito, "pia", PASSWORD, client=client)
+    [event] = events
+    assert (event["triggerSource"], event["userName"], event["callerContext"]["clientId"]) == (
+        "PreAuthentication_Authentication", "pia", client)
+    assert event["request"]["userAttributes"]["nickname"] == "P"
+    assert event["request"]["userNotFound"] is False
+
+
+def test_new_password_required_names_the_user_and_its_attributes(emulator, cognito):
+    """NEW_PASSWORD_REQUIRED's parameters as Cognito sends them: USER_ID_FOR_SRP, requiredAttributes (a JSON array
+    in a string, empty here) and userAttributes (without sub or the verified flags)."""
+    cognito.admin_create_user(UserPoolId=POOL, Username="+919888000010", TemporaryPassword="Temp-Passw0rd!",
+                              MessageAction="SUPPRESS")
+    challenge = password_sign_in(cognito, "+919888000010", "Temp-Passw0rd!")
+    assert challenge["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
+    internal = cognito.admin_get_user(UserPoolId=POOL, Username="+919888000010")["Username"]  # the pool's sub-like name
+    assert challenge["ChallengeParameters"] == {"USER_ID_FOR_SRP": internal, "requiredAttributes": "[]",
+                                                "userAttributes": '{"phone_number": "+919888000010"}'}

@@ -5,7 +5,10 @@ import base64
 import hashlib
 import hmac
 
+import requests
+
 from tests.conftest import error_of
+from tests.test_oauth import WEB, claims, code_flow, live, user  # noqa: F401  (live and user are fixtures)
 
 PASSWORD = "Refresh-Passw0rd!"
 PHONE, EMAIL = "+15550400001", "rae@example.com"
@@ -55,3 +58,14 @@ def test_the_secret_hash_may_be_made_with_the_username_or_an_alias(cognito):
     for name in (username, PHONE, EMAIL):
         result = refresh(cognito, client_id, token, SECRET_HASH=secret_hash(secret, name, client_id))
         assert result["AuthenticationResult"]["AccessToken"], name
+
+
+def test_refreshed_tokens_of_a_hosted_sign_in_keep_version_2(live, user):
+    """The managed login's access tokens carry `version: 2`, and so do those its refresh token gets, through the
+    token endpoint and through the API alike."""
+    _, endpoints, tokens, _ = code_flow(live, user)
+    refreshed = requests.post(endpoints["token_endpoint"], timeout=10, data={
+        "grant_type": "refresh_token", "client_id": WEB, "refresh_token": tokens["refresh_token"]}).json()
+    through_api = live.client().get_tokens_from_refresh_token(RefreshToken=tokens["refresh_token"], ClientId=WEB)
+    assert claims(refreshed["access_token"])["version"] == 2
+    assert claims(through_api["AuthenticationResult"]["AccessToken"])["version"] == 2

@@ -367,3 +367,49 @@ def test_tokens_of_a_deleted_user_do_not_work_for_a_new_user_of_the_same_name(em
     refreshed = error_of(cognito.initiate_auth, ClientId=client, AuthFlow="REFRESH_TOKEN_AUTH",
                          AuthParameters={"REFRESH_TOKEN": old["RefreshToken"]})
     assert (refreshed["Code"], refreshed["Message"]) == ("NotAuthorizedException", "Invalid Refresh Token.")
+
+
+def test_id_token_attribute_claims_follow_the_clients_read_attributes_and_types(emulator, cognito):
+    """Verified flags are JSON booleans and a numeric updated_at a number; other attributes stay strings even when
+    all digits; a client's ReadAttributes limits the ID token's attributes and GetUser's, never hiding sub
+    (docs/cognito-behaviour.md §8.3)."""
+    pool = cognito.create_user_pool(PoolName="claims")["UserPool"]["Id"]
+    flows = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+    every = cognito.create_user_pool_client(UserPoolId=pool, ClientName="every",
+                                            ExplicitAuthFlows=flows)["UserPoolClient"]["ClientId"]
+    some = cognito.create_user_pool_client(
+        UserPoolId=pool, ClientName="some", ExplicitAuthFlows=flows,
+        ReadAttributes=["email", "email_verified", "nickname"])["UserPoolClient"]["ClientId"]
+    cognito.admin_create_user(UserPoolId=pool, Username="ivy", MessageAction="SUPPRESS", UserAttributes=[
+        {"Name": "email", "Value": "ivy@example.com"}, {"Name": "email_verified", "Value": "true"},
+        {"Name": "nickname", "Value": "1234"}, {"Name": "updated_at", "Value": "1700000000"}])
+    cognito.admin_set_user_password(UserPoolId=pool, Username="ivy", Password=PASSWORD, Permanent=True)
+
+    def tokens(client):
+        return cognito.initiate_auth(ClientId=client, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={
+            "USERNAME": "ivy", "PASSWORD": PASSWORD})["AuthenticationResult"]
+
+    issuer = f"https://cognito-idp.us-east-1.amazonaws.com/{pool}"
+    full = verify(emulator, tokens(every)["IdToken"], issuer=issuer, pool=pool)
+    assert (full["email_verified"], full["nickname"], full["updated_at"]) == (True, "1234", 1700000000)
+    limited_tokens = tokens(some)
+    limited = verify(emulator, limited_tokens["IdToken"], issuer=issuer, pool=pool)
+    assert (limited["email"], limited["email_verified"], limited["nickname"]) == ("ivy@example.com", True, "1234")
+    assert "updated_at" not in limited and limited["sub"] == full["sub"]
+    shown = {a["Name"] for a in cognito.get_user(AccessToken=limited_tokens["AccessToken"])["UserAttributes"]}
+    assert shown == {"sub", "email", "email_verified", "nickname"}
+
+
+def test_a_refresh_token_is_shaped_like_cognitos_jwe(emulator, cognito, signed_in):
+    """Opaque, but shaped as Cognito's: five base64url parts, the JWE header RSA-OAEP/A256GCM, a 96-bit IV and a
+    128-bit tag (RFC 7518 §5.3)."""
+    parts = signed_in["RefreshToken"].split(".")
+    assert len(parts) == 5
+    assert all(part and set(part) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+               for part in parts)
+
+    def decoded(part):
+        return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+
+    assert json.loads(decoded(parts[0])) == {"cty": "JWT", "enc": "A256GCM", "alg": "RSA-OAEP"}
+    assert (len(decoded(parts[2])), len(decoded(parts[4]))) == (12, 16)
