@@ -3,6 +3,7 @@ refused."""
 
 import base64
 import json
+import re
 
 import jwt
 import pytest
@@ -165,6 +166,28 @@ def test_claims(emulator, cognito, signed_in):
         "access", "aws.cognito.signin.user.admin", user, CLIENT)
     assert access["origin_jti"] == id_claims["origin_jti"] and access["jti"] != id_claims["jti"]
     assert access["exp"] - access["iat"] == 3600
+
+
+UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
+
+
+# The claim sets of the Developer Guide's sample ID and access tokens, for a sign-in through the API; jti is each
+# token's own, event_id the sign-in's (both tokens share it), and a new sign-in has new ones.
+def test_a_sign_in_has_exactly_cognitos_claims_and_its_own_ids(emulator, cognito, signed_in):
+    id_claims = verify(emulator, signed_in["IdToken"], audience=CLIENT)
+    access = verify(emulator, signed_in["AccessToken"])
+    assert set(id_claims) == {"sub", "phone_number_verified", "iss", "cognito:username", "origin_jti", "aud",
+                              "event_id", "token_use", "auth_time", "phone_number", "exp", "iat", "jti"}
+    assert set(access) == {"sub", "iss", "client_id", "origin_jti", "event_id", "token_use", "scope", "auth_time",
+                           "exp", "iat", "jti", "username"}
+    for claims in (id_claims, access):
+        assert all(re.fullmatch(UUID, claims[name]) for name in ("jti", "event_id", "origin_jti"))
+    assert access["event_id"] == id_claims["event_id"]
+    again = otp_sign_in(emulator, cognito, "+919877000001")
+    id_again, access_again = verify(emulator, again["IdToken"], audience=CLIENT), verify(emulator, again["AccessToken"])
+    assert len({id_claims["jti"], access["jti"], id_again["jti"], access_again["jti"]}) == 4
+    assert id_again["event_id"] == access_again["event_id"] != id_claims["event_id"]
+    assert id_again["origin_jti"] != id_claims["origin_jti"]
 
 
 def test_validity_comes_from_the_client(emulator, cognito):
