@@ -1,5 +1,5 @@
-"""Groups through boto3: the operations, their errors and paging, and the group claims in tokens (with
-PreTokenGeneration's groupConfiguration and groupOverrideDetails)."""
+"""Groups through boto3: the operations, their errors and paging, and PreTokenGeneration's groupConfiguration and
+groupOverrideDetails (a plain sign-in's group claims are tested in test_tokens.py)."""
 
 import jwt
 import pytest
@@ -91,34 +91,6 @@ def test_a_user_is_in_at_most_a_hundred_groups(emulator, cognito):
 
 # Cognito does not document this; the emulator's choice is in docs/cognito-behaviour.md §13.2:
 # cognito:groups ordered by Precedence, the group claims right after sub.
-def test_group_claims_ordered_by_precedence_with_the_preferred_role(emulator, cognito):
-    phone = "+919877000004"
-    confirmed_user(emulator, cognito, phone)
-    for name, precedence, role in (("readers", None, "reader"), ("editors", 2, "editor"), ("admins", 1, "admin"),
-                                   ("no-role", 0, None)):
-        cognito.create_group(GroupName=name, UserPoolId=POOL, **({"Precedence": precedence} if precedence is not None else {}),
-                             **({"RoleArn": ROLE.format(role)} if role else {}))
-        cognito.admin_add_user_to_group(UserPoolId=POOL, Username=phone, GroupName=name)
-    tokens = otp_sign_in(emulator, cognito, phone)
-    id_claims, access_claims = claims(tokens["IdToken"]), claims(tokens["AccessToken"])
-    assert id_claims["cognito:groups"] == ["no-role", "admins", "editors", "readers"]
-    assert id_claims["cognito:roles"] == [ROLE.format(r) for r in ("admin", "editor", "reader")]
-    assert id_claims["cognito:preferred_role"] == ROLE.format("admin")
-    assert list(id_claims)[:2] == ["sub", "cognito:groups"]
-    assert access_claims["cognito:groups"] == id_claims["cognito:groups"]
-    assert "cognito:roles" not in access_claims and "cognito:preferred_role" not in access_claims
-    # A tie on the best precedence between two different roles: no preferred role.
-    cognito.update_group(GroupName="editors", UserPoolId=POOL, Precedence=1, RoleArn=ROLE.format("editor"))
-    assert "cognito:preferred_role" not in claims(otp_sign_in(emulator, cognito, phone)["IdToken"])
-    # Refreshed tokens see membership changes; a user in no group has no group claims.
-    for name in ("readers", "editors", "admins", "no-role"):
-        cognito.admin_remove_user_from_group(UserPoolId=POOL, Username=phone, GroupName=name)
-    refreshed = cognito.initiate_auth(ClientId=CLIENT, AuthFlow="REFRESH_TOKEN_AUTH",
-                                      AuthParameters={"REFRESH_TOKEN": tokens["RefreshToken"]})["AuthenticationResult"]
-    assert not {"cognito:groups", "cognito:roles", "cognito:preferred_role"} & set(claims(refreshed["IdToken"]))
-
-
-
 @pytest.mark.parametrize("override, expected", [
     ({"groupsToOverride": ["from-trigger"], "preferredRole": ROLE.format("x")},
      {"cognito:groups": ["from-trigger"], "cognito:preferred_role": ROLE.format("x")}),

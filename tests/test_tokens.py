@@ -14,6 +14,7 @@ from emulator.settings import Settings
 from tests.auth_helpers import CLIENT, PASSWORD, POOL, confirmed_user, otp_sign_in
 from tests.conftest import client_for_url, error_of
 
+ROLE = "arn:aws:iam::123456789012:role/{}"
 AWS_ISSUER = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_otpDemo01"
 
 
@@ -190,6 +191,33 @@ def test_a_sign_in_has_exactly_cognitos_claims_and_its_own_ids(emulator, cognito
     assert id_again["origin_jti"] != id_claims["origin_jti"]
 
 
+def test_group_claims_ordered_by_precedence_with_the_preferred_role(emulator, cognito):
+    phone = "+919877000004"
+    confirmed_user(emulator, cognito, phone)
+    for name, precedence, role in (("readers", None, "reader"), ("editors", 2, "editor"), ("admins", 1, "admin"),
+                                   ("no-role", 0, None)):
+        cognito.create_group(GroupName=name, UserPoolId=POOL, **({"Precedence": precedence} if precedence is not None else {}),
+                             **({"RoleArn": ROLE.format(role)} if role else {}))
+        cognito.admin_add_user_to_group(UserPoolId=POOL, Username=phone, GroupName=name)
+    tokens = otp_sign_in(emulator, cognito, phone)
+    id_claims, access_claims = verify(emulator, tokens["IdToken"], audience=CLIENT), verify(emulator, tokens["AccessToken"])
+    assert id_claims["cognito:groups"] == ["no-role", "admins", "editors", "readers"]
+    assert id_claims["cognito:roles"] == [ROLE.format(r) for r in ("admin", "editor", "reader")]
+    assert id_claims["cognito:preferred_role"] == ROLE.format("admin")
+    assert list(id_claims)[:2] == ["sub", "cognito:groups"]
+    assert access_claims["cognito:groups"] == id_claims["cognito:groups"]
+    assert "cognito:roles" not in access_claims and "cognito:preferred_role" not in access_claims
+    # A tie on the best precedence between two different roles: no preferred role.
+    cognito.update_group(GroupName="editors", UserPoolId=POOL, Precedence=1, RoleArn=ROLE.format("editor"))
+    assert "cognito:preferred_role" not in verify(emulator, otp_sign_in(emulator, cognito, phone)["IdToken"], audience=CLIENT)
+    # Refreshed tokens see membership changes; a user in no group has no group claims.
+    for name in ("readers", "editors", "admins", "no-role"):
+        cognito.admin_remove_user_from_group(UserPoolId=POOL, Username=phone, GroupName=name)
+    refreshed = cognito.initiate_auth(ClientId=CLIENT, AuthFlow="REFRESH_TOKEN_AUTH",
+                                      AuthParameters={"REFRESH_TOKEN": tokens["RefreshToken"]})["AuthenticationResult"]
+    assert not {"cognito:groups", "cognito:roles", "cognito:preferred_role"} & set(verify(emulator, refreshed["IdToken"], audience=CLIENT))
+
+
 def test_validity_comes_from_the_client(emulator, cognito):
     client = cognito.create_user_pool_client(
         UserPoolId=POOL, ClientName="short", ExplicitAuthFlows=["ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
@@ -288,6 +316,26 @@ def test_rotation_returns_a_new_refresh_token(emulator, cognito):
     emulator.services.clock.advance(1)
     assert error_of(cognito.get_tokens_from_refresh_token, RefreshToken=first, ClientId=client)["Code"] == "NotAuthorizedException"
     assert cognito.get_tokens_from_refresh_token(RefreshToken=second, ClientId=client)["AuthenticationResult"]
+
+
+# The rotated-out token's refusal wording is the emulator's choice: docs/cognito-behaviour.md §8.6.
+@pytest.mark.parametrize("rotation, grace", [({"Feature": "ENABLED", "RetryGracePeriodSeconds": 30}, 30),
+                                             ({"Feature": "ENABLED"}, 0)])
+def test_a_rotated_refresh_token_works_for_the_grace_period_only(emulator, cognito, rotation, grace):
+    client = cognito.create_user_pool_client(
+        UserPoolId=POOL, ClientName="rotating", ExplicitAuthFlows=["ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        RefreshTokenRotation=rotation)["UserPoolClient"]["ClientId"]
+    confirmed_user(emulator, cognito, "+919877000003")
+    first = otp_sign_in(emulator, cognito, "+919877000003", client=client)["RefreshToken"]
+    emulator.services.clock.freeze()
+    assert cognito.get_tokens_from_refresh_token(RefreshToken=first, ClientId=client)["AuthenticationResult"]
+    if grace:
+        emulator.services.clock.advance(grace - 1)
+        retried = cognito.get_tokens_from_refresh_token(RefreshToken=first, ClientId=client)["AuthenticationResult"]
+        assert retried["RefreshToken"] != first
+        emulator.services.clock.advance(1)
+    assert error_of(cognito.get_tokens_from_refresh_token, RefreshToken=first, ClientId=client)["Message"] == (
+        "Refresh Token has expired")
 
 
 def test_revoke_token_and_admin_global_sign_out(emulator, cognito, signed_in):
