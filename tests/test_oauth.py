@@ -305,6 +305,22 @@ def test_refresh_keeps_the_granted_scopes_here_and_through_the_api(live, user):
     assert claims(through_api["AuthenticationResult"]["AccessToken"])["scope"] == "openid email"
 
 
+def test_a_rotated_refresh_token_keeps_the_granted_scopes(live, user):
+    cognito = live.client()
+    settings = cognito.describe_user_pool_client(UserPoolId=POOL, ClientId=WEB)["UserPoolClient"]
+    accepted = cognito.meta.service_model.operation_model("UpdateUserPoolClient").input_shape.members
+    cognito.update_user_pool_client(**{name: value for name, value in settings.items() if name in accepted},
+                                    RefreshTokenRotation={"Feature": "ENABLED", "RetryGracePeriodSeconds": 0})
+    client, endpoints, tokens, _ = code_flow(live, user, scope="openid email")
+    token = tokens["refresh_token"]
+    for _ in range(2):
+        refreshed = requests.post(endpoints["token_endpoint"], timeout=10, data={
+            "grant_type": "refresh_token", "client_id": WEB, "refresh_token": token}).json()
+        assert refreshed["refresh_token"] != token and "id_token" in refreshed
+        assert claims(refreshed["access_token"])["scope"] == "openid email"
+        token = refreshed["refresh_token"]
+
+
 def test_a_revoked_refresh_token_and_its_access_tokens_stop_working(live, user):
     client, endpoints, tokens, _ = code_flow(live, user)
     revoked = requests.post(endpoints["revocation_endpoint"], data={"token": tokens["refresh_token"], "client_id": WEB},
