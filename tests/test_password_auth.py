@@ -166,3 +166,33 @@ def test_new_password_required_names_the_user_and_its_attributes(emulator, cogni
     internal = cognito.admin_get_user(UserPoolId=POOL, Username="+919888000010")["Username"]  # the pool's sub-like name
     assert challenge["ChallengeParameters"] == {"USER_ID_FOR_SRP": internal, "requiredAttributes": "[]",
                                                 "userAttributes": '{"phone_number": "+919888000010"}'}
+
+
+def test_a_pre_authentication_triggers_change_to_the_user_is_kept_whatever_the_password(emulator, cognito):
+    """The sign-in writes the failure count (and clears it) on the user as stored after PreAuthentication ran, so a
+    change the trigger made through the API is not overwritten with the copy read before it."""
+    calls = []
+
+    def pre_authentication(event, context):
+        calls.append(event["userName"])
+        cognito.admin_update_user_attributes(UserPoolId=event["userPoolId"], Username=event["userName"],
+                                             UserAttributes=[{"Name": "nickname", "Value": f"seen-{len(calls)}"}])
+        return event
+
+    emulator.services.functions.register("password-pre-auth", pre_authentication)
+    pool = cognito.create_user_pool(PoolName="pre-auth", LambdaConfig={
+        "PreAuthentication": "arn:aws:lambda:us-east-1:123456789012:function:password-pre-auth"})["UserPool"]["Id"]
+    client = cognito.create_user_pool_client(UserPoolId=pool, ClientName="app", ExplicitAuthFlows=[
+        "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
+    cognito.admin_create_user(UserPoolId=pool, Username="pia", MessageAction="SUPPRESS")
+    cognito.admin_set_user_password(UserPoolId=pool, Username="pia", Password=PASSWORD, Permanent=True)
+
+    def nickname():
+        attributes = cognito.admin_get_user(UserPoolId=pool, Username="pia")["UserAttributes"]
+        return {a["Name"]: a["Value"] for a in attributes}["nickname"]
+
+    assert error_of(password_sign_in, cognito, "pia", "Wrong-Passw0rd!", client=client)["Code"] == (
+        "NotAuthorizedException")
+    assert nickname() == "seen-1"
+    assert "AuthenticationResult" in password_sign_in(cognito, "pia", PASSWORD, client=client)
+    assert nickname() == "seen-2"

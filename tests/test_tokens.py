@@ -11,7 +11,7 @@ import requests
 
 from emulator.embedded import EmbeddedEmulator
 from emulator.settings import Settings
-from tests.auth_helpers import CLIENT, PASSWORD, POOL, confirmed_user, otp_sign_in
+from tests.auth_helpers import CLIENT, PASSWORD, POOL, confirmed_user, otp_sign_in, wire_pre_token
 from tests.conftest import client_for_url, error_of
 
 ROLE = "arn:aws:iam::123456789012:role/{}"
@@ -51,6 +51,8 @@ def test_jwks_has_a_key_per_token_use(emulator, cognito, signed_in):
     keys = requests.get(f"{emulator.url}/{POOL}/.well-known/jwks.json", timeout=5).json()["keys"]
     assert len(keys) == 2 and keys[0]["kid"] != keys[1]["kid"]
     assert all(key["alg"] == "RS256" and key["kty"] == "RSA" and key["use"] == "sig" and key["e"] == "AQAB" for key in keys)
+    # 2048-bit keys, as Cognito's: a 256-byte modulus.
+    assert all(len(base64.urlsafe_b64decode(key["n"] + "=" * (-len(key["n"]) % 4))) == 256 for key in keys)
     id_kid = jwt.get_unverified_header(signed_in["IdToken"])["kid"]
     access_kid = jwt.get_unverified_header(signed_in["AccessToken"])["kid"]
     assert {id_kid, access_kid} == {key["kid"] for key in keys}
@@ -216,6 +218,18 @@ def test_group_claims_ordered_by_precedence_with_the_preferred_role(emulator, co
     refreshed = cognito.initiate_auth(ClientId=CLIENT, AuthFlow="REFRESH_TOKEN_AUTH",
                                       AuthParameters={"REFRESH_TOKEN": tokens["RefreshToken"]})["AuthenticationResult"]
     assert not {"cognito:groups", "cognito:roles", "cognito:preferred_role"} & set(verify(emulator, refreshed["IdToken"], audience=CLIENT))
+
+
+# Suppressing a claim the token lacks is no error: docs/cognito-behaviour.md §8.5.
+def test_pre_token_generation_may_suppress_claims_the_token_does_not_carry(emulator, cognito):
+    def pre_token(event, context):
+        event["response"]["claimsOverrideDetails"] = {"claimsToSuppress": ["nickname", "phone_number"]}
+        return event
+
+    wire_pre_token(emulator, cognito, pre_token)
+    confirmed_user(emulator, cognito, "+919877000005")
+    id_claims = verify(emulator, otp_sign_in(emulator, cognito, "+919877000005")["IdToken"], audience=CLIENT)
+    assert "phone_number" not in id_claims and "nickname" not in id_claims and id_claims["phone_number_verified"]
 
 
 def test_validity_comes_from_the_client(emulator, cognito):
