@@ -41,6 +41,21 @@ def test_challenge_parameters(emulator, cognito):
                     ChallengeResponses=responses)["Message"] == "Invalid session for the user."
 
 
+# The salt's size is the emulator's choice: docs/cognito-behaviour.md §7.6.
+def test_each_password_gets_its_own_sixteen_byte_salt(emulator, cognito):
+    confirmed_user(emulator, cognito, "+919711000009")
+    client = srp(cognito, "+919711000009", PASSWORD)
+    salts = []
+    for _ in range(8):
+        cognito.admin_set_user_password(UserPoolId=POOL, Username="+919711000009", Password=PASSWORD, Permanent=True)
+        challenge = cognito.initiate_auth(ClientId=CLIENT, AuthFlow="USER_SRP_AUTH",
+                                          AuthParameters=client.get_auth_params())
+        salts.append(challenge["ChallengeParameters"]["SALT"])
+    assert len(set(salts)) == len(salts)
+    # 128 random bits with the top one set: a 00 sign byte and 16 bytes, always the same length.
+    assert all(len(salt) == 34 and salt[:2] == "00" and salt[2] in "89abcdef" for salt in salts)
+
+
 def test_wrong_password_and_lockout(emulator, cognito):
     confirmed_user(emulator, cognito, "+919711000003")
     for _ in range(5):
