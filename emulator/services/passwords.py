@@ -38,14 +38,10 @@ N = int(N_HEX, 16)
 G = 2
 
 
-def pad_hex(value: int | str) -> str:
-    """Hex of a non-negative number, even length, with a leading 00 when the top bit is set (Java's toByteArray)."""
-    text = value if isinstance(value, str) else format(value, "x")
-    if len(text) % 2:
-        text = "0" + text
-    if text[0] in "89abcdefABCDEF":
-        text = "00" + text
-    return text
+def pad_hex(value: int) -> str:
+    """Hex of a non-negative number as Java's BigInteger.toByteArray gives it: whole bytes, and a leading zero byte
+    when the top bit is set (a sign bit to Java)."""
+    return value.to_bytes(value.bit_length() // 8 + 1, "big").hex()
 
 
 def hex_hash(hex_text: str) -> str:
