@@ -253,6 +253,16 @@ def test_a_bad_authorize_request_goes_back_to_the_app_with_the_error(live, chang
     assert response.headers["Location"] == f"{CALLBACK}?error={error}&state=s1"
 
 
+# Same section (§16.4): a client whose identity providers leave out COGNITO cannot use the emulator's sign-in page.
+def test_a_client_without_the_cognito_provider_goes_back_to_the_app_with_invalid_request(live):
+    client = second_web_client(live, SupportedIdentityProviders=[])["ClientId"]
+    response = requests.get(authorize_url(live, client_id=client), allow_redirects=False, timeout=10)
+    assert (response.status_code, response.headers["Location"]) == (302, f"{CALLBACK}?error=invalid_request&state=s1")
+    with_cognito = second_web_client(live)["ClientId"]
+    response = requests.get(authorize_url(live, client_id=with_cognito), allow_redirects=False, timeout=10)
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login?")
+
+
 def test_the_implicit_flow_answers_in_the_fragment(live, user):
     browser = requests.Session()
     answer = sign_in_at(browser, authorize(browser, authorize_url(live, response_type="token", nonce="n-1")),
@@ -662,8 +672,8 @@ def test_a_pkce_code_needs_its_verifier(live, user):
 def second_web_client(live, **extra):
     return live.client().create_user_pool_client(
         UserPoolId=POOL, ClientName="web-2", AllowedOAuthFlowsUserPoolClient=True, AllowedOAuthFlows=["code"],
-        AllowedOAuthScopes=["openid", "email"], CallbackURLs=[CALLBACK], SupportedIdentityProviders=["COGNITO"],
-        **extra)["UserPoolClient"]
+        AllowedOAuthScopes=["openid", "email"], CallbackURLs=[CALLBACK],
+        **{"SupportedIdentityProviders": ["COGNITO"], **extra})["UserPoolClient"]
 
 
 def test_a_code_is_only_for_the_client_it_was_issued_to(live, user):
