@@ -1,4 +1,4 @@
-"""Reading the emulator's SMS inbox from tests."""
+"""Reading the emulator's SMS and email inboxes from tests."""
 
 import requests
 
@@ -15,3 +15,10 @@ def latest_code(emulator, phone_number):
     found = messages(emulator, phone_number)
     assert found, f"no SMS to {phone_number}"
     return found[-1]["code"]
+
+
+def mails(emulator, address):
+    """The emails the emulator's inbox holds for one address, oldest first."""
+    response = requests.get(f"{emulator.url}/_emulator/email", params={"email": address}, timeout=5)
+    response.raise_for_status()
+    return response.json()["messages"]

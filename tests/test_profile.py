@@ -2,11 +2,10 @@
 held until verified), GetUserAttributeVerificationCode, VerifyUserAttribute, deleting attributes, DeleteUser."""
 
 import jwt
-import requests
 
 from tests.auth_helpers import CLIENT, POOL, confirmed_user, otp_sign_in
 from tests.conftest import error_of
-from tests.inbox import latest_code, messages
+from tests.inbox import latest_code, mails, messages
 
 
 def attributes(cognito, token):
@@ -21,8 +20,7 @@ def hold_until_verified(cognito, *names):
 
 
 def email_code(emulator, address):
-    return requests.get(f"{emulator.url}/_emulator/email", params={"email": address},
-                        timeout=5).json()["messages"][-1]["code"]
+    return mails(emulator, address)[-1]["code"]
 
 
 def test_a_new_phone_number_is_unverified_until_the_code_sent_to_it_comes_back(emulator, cognito):
