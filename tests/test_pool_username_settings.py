@@ -1,5 +1,6 @@
 """Pool settings that change who a username names and what a user may hold: UsernameConfiguration.CaseSensitive,
-a required standard attribute, a non-mutable custom attribute and an email alias, each set to a non-default value."""
+a required standard attribute, a non-mutable or developer-only custom attribute and an email alias, each set to a
+non-default value."""
 
 from tests.auth_helpers import PASSWORD
 from tests.conftest import error_of
@@ -90,6 +91,22 @@ def test_a_user_cannot_change_a_non_mutable_custom_attribute(cognito):
                                    UserAttributes=[{"Name": "custom:team", "Value": "blue"}])
     attributes = attributes_of(cognito, pool, "tess")
     assert (attributes["custom:tenant"], attributes["custom:team"]) == ("acme", "blue")
+
+
+# The refusal's wording is the emulator's choice: docs/cognito-behaviour.md §12.1.
+def test_a_developer_only_attribute_is_written_by_the_administrator_only(cognito):
+    pool, client = pool_with(cognito, "dev-only", Schema=[
+        {"Name": "plan", "AttributeDataType": "String", "Mutable": True, "DeveloperOnlyAttribute": True}])
+    tokens = password_sign_in(cognito, pool, client, "dev")
+    cognito.admin_update_user_attributes(UserPoolId=pool, Username="dev",
+                                         UserAttributes=[{"Name": "dev:custom:plan", "Value": "gold"}])
+    refused = {"Code": "NotAuthorizedException", "Status": 400,
+               "Message": "A client attempted to write unauthorized attribute"}
+    assert error_of(cognito.update_user_attributes, AccessToken=tokens["AccessToken"],
+                    UserAttributes=[{"Name": "dev:custom:plan", "Value": "platinum"}]) == refused
+    assert error_of(cognito.delete_user_attributes, AccessToken=tokens["AccessToken"],
+                    UserAttributeNames=["dev:custom:plan"]) == refused
+    assert attributes_of(cognito, pool, "dev")["dev:custom:plan"] == "gold"
 
 
 # -- AliasAttributes: email (docs/cognito-behaviour.md §3.2) ---------------------------------------------------

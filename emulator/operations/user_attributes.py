@@ -29,11 +29,13 @@ def _unauthorized_write(name: str) -> errors.CognitoError:
 
 
 def _check_writable(pool: dict, client: dict | None, names) -> None:
-    """The app client's WriteAttributes (when set) name what its users may change; immutable ones never change."""
+    """The app client's WriteAttributes (when set) name what its users may change; immutable ones never change, and
+    developer-only ones change only through the administrator's calls."""
     writable = (client or {}).get("WriteAttributes")
-    immutable = {a["Name"] for a in pool.get("SchemaAttributes", []) if not a.get("Mutable", True)}
+    schema = pool.get("SchemaAttributes", [])
+    closed = {a["Name"] for a in schema if not a.get("Mutable", True) or a.get("DeveloperOnlyAttribute")}
     for name in names:
-        if (writable is not None and name not in writable) or name in immutable:
+        if (writable is not None and name not in writable) or name in closed:
             raise errors.NotAuthorizedException(UNAUTHORIZED_WRITE)
 
 
