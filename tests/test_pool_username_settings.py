@@ -109,6 +109,41 @@ def test_a_developer_only_attribute_is_written_by_the_administrator_only(cognito
     assert attributes_of(cognito, pool, "dev")["dev:custom:plan"] == "gold"
 
 
+def test_a_case_insensitive_pool_matches_emails_and_aliases_in_any_case(cognito):
+    pool, client = pool_with(cognito, "any-case-email", UsernameConfiguration={"CaseSensitive": False},
+                             UsernameAttributes=["email"])
+    cognito.sign_up(ClientId=client, Username="Alice@Example.com", Password=PASSWORD)
+    cognito.admin_confirm_sign_up(UserPoolId=pool, Username="alice@example.com")
+    assert "AccessToken" in password_auth(cognito, client, "ALICE@example.COM")["AuthenticationResult"]
+    assert error_of(cognito.sign_up, ClientId=client, Username="alice@example.com", Password=PASSWORD)["Code"] == (
+        "UsernameExistsException")
+    assert len(cognito.list_users(UserPoolId=pool)["Users"]) == 1
+    # Nor may another user take the address in another case.
+    cognito.sign_up(ClientId=client, Username="bob@example.com", Password=PASSWORD)
+    assert error_of(cognito.admin_update_user_attributes, UserPoolId=pool, Username="bob@example.com",
+                    UserAttributes=[{"Name": "email", "Value": "ALICE@example.com"}])["Code"] == "AliasExistsException"
+    # Aliases too: a verified email and a preferred_username, typed in another case.
+    pool, client = pool_with(cognito, "any-case-alias", UsernameConfiguration={"CaseSensitive": False},
+                             AliasAttributes=["email", "preferred_username"])
+    cognito.sign_up(ClientId=client, Username="dana", Password=PASSWORD, UserAttributes=[
+        {"Name": "email", "Value": "Dana@Example.com"}, {"Name": "preferred_username", "Value": "DanaK"}])
+    cognito.admin_confirm_sign_up(UserPoolId=pool, Username="dana")
+    cognito.admin_update_user_attributes(UserPoolId=pool, Username="dana",
+                                         UserAttributes=[{"Name": "email_verified", "Value": "true"}])
+    for alias in ("dana@example.com", "danak"):
+        tokens = password_auth(cognito, client, alias)["AuthenticationResult"]
+        assert cognito.get_user(AccessToken=tokens["AccessToken"])["Username"] == "dana"
+
+
+def test_a_case_sensitive_pool_matches_emails_only_as_written(cognito):
+    pool, client = pool_with(cognito, "exact-email", UsernameAttributes=["email"])
+    cognito.sign_up(ClientId=client, Username="Alice@Example.com", Password=PASSWORD)
+    cognito.admin_confirm_sign_up(UserPoolId=pool, Username="Alice@Example.com")
+    assert error_of(password_auth, cognito, client, "alice@example.com")["Code"] == "UserNotFoundException"
+    cognito.sign_up(ClientId=client, Username="alice@example.com", Password=PASSWORD)
+    assert len(cognito.list_users(UserPoolId=pool)["Users"]) == 2
+
+
 # -- AliasAttributes: email (docs/cognito-behaviour.md §3.2) ---------------------------------------------------
 
 def test_an_email_alias_signs_in_only_once_verified(cognito):

@@ -8,9 +8,9 @@ from emulator.operations.auth import user_auth
 from emulator.operations.mfa_settings import MFA_GRACE
 from emulator.operations.registry import operation
 from emulator.operations.users import (
-    CONFIRMED, UNCONFIRMED, add_user, client_and_user, check_password_policy, check_required_attributes, check_secret_hash,
-    checked_attributes, find_user, hides_user_existence, new_user, new_user_attributes, require_app_client,
-    submitted_view, unknown_attribute_at_sign_up, user_exists_error,
+    CONFIRMED, UNCONFIRMED, add_user, any_case, client_and_user, check_password_policy, check_required_attributes,
+    check_secret_hash, checked_attributes, find_user, hides_user_existence, new_user, new_user_attributes,
+    require_app_client, submitted_view, unknown_attribute_at_sign_up, user_exists_error,
 )
 from emulator.services import Services
 
@@ -110,7 +110,8 @@ def _claim_alias(services: Services, pool: dict, user: dict, attribute: str | No
     second user is AliasExistsException, unless ForceAliasCreation moves the alias over."""
     if attribute is None or attribute not in (pool.get("AliasAttributes") or []):
         return
-    holders = [other for other in services.store.find_users(pool["Id"], attribute, user["Attributes"][attribute])
+    holders = [other for other in services.store.find_users(pool["Id"], attribute, user["Attributes"][attribute],
+                                                            any_case=any_case(pool))
                if other["Key"] != user["Key"] and other["Attributes"].get(f"{attribute}_verified") == "true"]
     if holders and not force:
         raise errors.AliasExistsException(f"An account with the given {attribute} already exists.")

@@ -13,7 +13,7 @@ from emulator.operations.user_pool_clients import client_not_found
 from emulator.operations.user_pools import require_pool
 from emulator.services import Services, passwords
 from emulator.services.formats import EMAIL_ADDRESS, PHONE_NUMBER
-from emulator.services.store import AttributeTaken, UsernameTaken
+from emulator.services.store import AttributeTaken, Unique, UsernameTaken
 
 SYMBOLS = set("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ")
 
@@ -65,10 +65,15 @@ def hides_user_existence(client: dict) -> bool:
     return client.get("PreventUserExistenceErrors") == "ENABLED"
 
 
+def any_case(pool: dict) -> bool:
+    """UsernameConfiguration.CaseSensitive false: usernames and the email and preferred_username aliases match in any
+    case (docs/cognito-behaviour.md §3.3)."""
+    return not (pool.get("UsernameConfiguration") or {}).get("CaseSensitive", True)
+
+
 def username_key(pool: dict, username: str) -> str:
     """How a username is looked up: lowercased in a case-insensitive pool."""
-    case_sensitive = (pool.get("UsernameConfiguration") or {}).get("CaseSensitive", True)
-    return username if case_sensitive else username.lower()
+    return username.lower() if any_case(pool) else username
 
 
 def find_user(services: Services, pool: dict, username: str) -> dict | None:
@@ -82,9 +87,10 @@ def find_user(services: Services, pool: dict, username: str) -> dict | None:
     alias_attributes = pool.get("AliasAttributes") or []
     for attribute in ("phone_number", "email", "preferred_username"):
         if attribute in username_attributes:
-            matches = store.find_users(pool["Id"], attribute, username)
+            matches = store.find_users(pool["Id"], attribute, username, any_case=any_case(pool))
         elif attribute in alias_attributes:
-            matches = [candidate for candidate in store.find_users(pool["Id"], attribute, username)
+            matches = [candidate for candidate in store.find_users(pool["Id"], attribute, username,
+                                                                   any_case=any_case(pool))
                        if attribute == "preferred_username"
                        or candidate["Attributes"].get(f"{attribute}_verified") == "true"]
         else:
@@ -101,9 +107,10 @@ def require_user(services: Services, pool: dict, username: str) -> dict:
     return user
 
 
-def unique_attributes(pool: dict) -> tuple[str, ...]:
+def unique_attributes(pool: dict) -> Unique:
     """Attributes that identify a user and so can belong to only one user of the pool."""
-    return tuple(name for name in ("phone_number", "email") if name in (pool.get("UsernameAttributes") or []))
+    return Unique(tuple(name for name in ("phone_number", "email") if name in (pool.get("UsernameAttributes") or [])),
+                  any_case(pool))
 
 
 def new_username(pool: dict, username: str) -> tuple[str, dict]:

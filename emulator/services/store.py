@@ -18,7 +18,7 @@ import os
 import sqlite3
 import threading
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 DB_FILENAME = "emulator.sqlite3"
 
@@ -169,6 +169,10 @@ MIGRATIONS: list[str] = [
         data       TEXT NOT NULL
     );
     """,
+    """
+    CREATE INDEX users_by_email_any_case ON users(pool_id, lower(email));
+    CREATE INDEX users_by_preferred_username_any_case ON users(pool_id, lower(preferred_username));
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -208,6 +212,19 @@ SESSION_SWEEP_SECONDS = 60
 
 # User attributes kept in columns of their own, for look-ups and filters.
 USER_COLUMNS = ("phone_number", "email", "preferred_username")
+CASED_COLUMNS = ("email", "preferred_username")
+
+
+class Unique(NamedTuple):
+    """The attributes no two users of a pool may share, and whether their values match in any case."""
+    attributes: tuple[str, ...] = ()
+    any_case: bool = False
+
+
+def _matches(column: str, any_case: bool) -> str:
+    """SQL for `column` equal to a parameter; in any case through the lower() indexes (phone numbers and subs have no
+    case)."""
+    return f"lower({column}) = lower(?)" if any_case and column in CASED_COLUMNS else f"{column} = ?"
 
 
 class Store:
@@ -382,7 +399,7 @@ class Store:
 
     # -- users: documents {"Username", "Key", "Attributes": {...}, "UserStatus", "Enabled", ...} ------
 
-    def insert_user(self, pool_id: str, user: dict, unique: tuple[str, ...] = ()) -> None:
+    def insert_user(self, pool_id: str, user: dict, unique: Unique = Unique()) -> None:
         """Add a user unless its username, or any of the `unique` attributes, is taken in the pool.
 
         The check and the insert are one transaction, so of two concurrent sign-ups of the
@@ -390,7 +407,7 @@ class Store:
         """
         self.insert_users(pool_id, [user], unique)
 
-    def insert_users(self, pool_id: str, users: list[dict], unique: tuple[str, ...] = ()) -> None:
+    def insert_users(self, pool_id: str, users: list[dict], unique: Unique = Unique()) -> None:
         """Add many users in one transaction: all of them, or none if any name is taken."""
         with self._transaction() as db:
             for user in users:
@@ -404,7 +421,7 @@ class Store:
                 except sqlite3.IntegrityError:
                     raise UsernameTaken(user["Username"]) from None
 
-    def replace_user(self, pool_id: str, user: dict, unique: tuple[str, ...] = ()) -> None:
+    def replace_user(self, pool_id: str, user: dict, unique: Unique = Unique()) -> None:
         with self._transaction() as db:
             self._check_unique(db, pool_id, user, unique)
             db.execute(
@@ -420,15 +437,16 @@ class Store:
                 *(attributes.get(name) for name in USER_COLUMNS))
 
     @staticmethod
-    def _check_unique(db: sqlite3.Connection, pool_id: str, user: dict, unique: tuple[str, ...]) -> None:
-        for attribute in unique:
+    def _check_unique(db: sqlite3.Connection, pool_id: str, user: dict, unique: Unique) -> None:
+        for attribute in unique.attributes:
             value = user["Attributes"].get(attribute)
             if value is None:
                 continue
             if attribute not in USER_COLUMNS:
                 raise StoreError(f"{attribute} has no column to check uniqueness on")
             taken = db.execute(
-                f"SELECT 1 FROM users WHERE pool_id = ? AND {attribute} = ? AND username_key != ? LIMIT 1",
+                f"SELECT 1 FROM users WHERE pool_id = ? AND {_matches(attribute, unique.any_case)}"
+                " AND username_key != ? LIMIT 1",
                 (pool_id, value, user["Key"]),
             ).fetchone()
             if taken:
@@ -438,11 +456,13 @@ class Store:
         rows = self._query("SELECT data FROM users WHERE pool_id = ? AND username_key = ?", (pool_id, key))
         return json.loads(rows[0]["data"]) if rows else None
 
-    def find_users(self, pool_id: str, column: str, value: str) -> list[dict]:
-        """Users whose `column` (sub or one of USER_COLUMNS) equals `value`, oldest first."""
+    def find_users(self, pool_id: str, column: str, value: str, *, any_case: bool = False) -> list[dict]:
+        """Users whose `column` (sub or one of USER_COLUMNS) equals `value` (in any case if `any_case`), oldest
+        first."""
         if column not in (*USER_COLUMNS, "sub"):
             raise StoreError(f"cannot look users up by {column}")
-        rows = self._query(f"SELECT data FROM users WHERE pool_id = ? AND {column} = ? ORDER BY seq", (pool_id, value))
+        rows = self._query(f"SELECT data FROM users WHERE pool_id = ? AND {_matches(column, any_case)} ORDER BY seq",
+                           (pool_id, value))
         return [json.loads(row["data"]) for row in rows]
 
     def delete_user(self, pool_id: str, key: str, username: str) -> bool:
