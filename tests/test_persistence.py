@@ -41,6 +41,29 @@ def test_database_is_wal_with_a_schema_version(tmp_path):
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
+def test_a_store_of_the_previous_schema_is_migrated_with_its_users(tmp_path):
+    store = Store.open(str(tmp_path))
+    store.insert_pool({"Id": "us-east-1_migrated1", "Name": "old"})
+    store.insert_user("us-east-1_migrated1", {"Username": "ana", "Key": "ana", "UserStatus": "CONFIRMED",
+                                              "Enabled": True, "Attributes": {"sub": "s-1", "email": "Ana@Example.com"}})
+    store.close()
+    with sqlite3.connect(os.path.join(tmp_path, DB_FILENAME)) as db:  # as the emulator before schema 6 left it
+        db.execute("DROP INDEX users_by_email_any_case")
+        db.execute("DROP INDEX users_by_preferred_username_any_case")
+        db.execute(f"PRAGMA user_version={SCHEMA_VERSION - 1}")
+    store = Store.open(str(tmp_path))
+    try:
+        assert [user["Username"] for user in store.find_users("us-east-1_migrated1", "email", "ana@example.COM",
+                                                              any_case=True)] == ["ana"]
+        assert store.find_users("us-east-1_migrated1", "email", "ana@example.COM") == []
+    finally:
+        store.close()
+    with sqlite3.connect(os.path.join(tmp_path, DB_FILENAME)) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        indexes = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert {"users_by_email_any_case", "users_by_preferred_username_any_case"} <= indexes
+
+
 def test_store_from_a_newer_emulator_is_refused(tmp_path):
     with sqlite3.connect(os.path.join(tmp_path, DB_FILENAME)) as db:
         db.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
