@@ -13,6 +13,7 @@ def app_client(cognito, pool_id):
                                            ExplicitAuthFlows=FLOWS)["UserPoolClient"]["ClientId"]
 
 
+# The exact-second boundary is the emulator's choice: docs/cognito-behaviour.md §5.3.
 def test_temporary_password_validity_days_from_the_pool(emulator, cognito):
     emulator.services.clock.freeze()
     pool_id = cognito.create_user_pool(PoolName="short-invites",
